@@ -13,7 +13,7 @@ mkdirSync(dist, { recursive: true });
 const alias = { 'web-tree-sitter': join(root, 'node_modules/web-tree-sitter/web-tree-sitter.cjs') };
 
 const node = {
-  bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: true,
+  bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: true, outdir: dist,
   external: ['vscode'], alias, logLevel: 'warning',
 };
 
@@ -26,7 +26,7 @@ const webviews = ['src/webview/profile/main.ts', 'src/webview/report/main.ts'].f
 for (const f of webviews) {
   const name = f.split('/')[2];
   entries.push({ bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: true,
-    entryPoints: { [`webview-${name}`]: f }, logLevel: 'warning' });
+    outdir: dist, entryPoints: { [`webview-${name}`]: f }, logLevel: 'warning' });
 }
 const present = entries.filter((e) => Object.values(e.entryPoints).every((p) => existsSync(join(root, p))));
 

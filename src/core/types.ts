@@ -39,6 +39,8 @@ export interface TextEdit {
 export interface RelatedInfo {
   range: Range;
   message: string;
+  /** Notebook cell of the related location, when it differs from the finding's file. */
+  cell?: number;
 }
 
 export interface Finding {

@@ -18,11 +18,17 @@ export interface EngineStat {
   name: string;
   activeTimePercent: number | null;
   instructionCount: number | null;
+  /** Sum of instruction durations on this engine, ns (additive, optional). */
+  instructionTimeNs?: number | null;
+  /** Busy (union of instruction intervals) time, ns (additive, optional). */
+  activeTimeNs?: number | null;
 }
 
 export interface TopOp {
   name: string;
+  /** Summed duration of the op's instructions/events, ns (engines overlap, so ops can sum past the wall time). */
   timeNs: number;
+  /** Share (0–100) of the summed time of all ops of this kind. */
   percent: number | null;
   count?: number | null;
   /** Where the op came from in user code, when the profile carries it (file:line). */
@@ -60,6 +66,13 @@ export interface TimelineData {
   names: string[];
   /** Total events in the source; more than start.length when the reader sampled or capped. */
   totalEvents: number;
+  /**
+   * Optional per-event operator (HLO op / framework op) as an index into `names`;
+   * 0xFFFFFFFF when the event has none. Lets the panel colour events by operator.
+   */
+  opIndex?: Uint32Array;
+  /** Absolute source timestamp (ns, source clock) that `start` is relative to. */
+  originNs?: number;
 }
 
 export interface FieldInfo {
@@ -83,7 +96,7 @@ export interface ProfileModel {
   sbuf?: { readBytes: number | null; writeBytes: number | null } | null;
   dma?: { bytes: number | null; transfers: number | null; queues?: { name: string; bytes: number; timeNs: number | null }[] } | null;
   collectives?: { name: string; count: number; timeNs: number; bytes: number | null }[];
-  opcodes?: { name: string; count: number; timeNs: number | null }[];
+  opcodes?: { name: string; count: number; timeNs: number | null; engine?: string }[];
   topOps: TopOp[];
   insights: Insight[];
   warnings: string[];
@@ -91,4 +104,12 @@ export interface ProfileModel {
   timeline?: TimelineData | null;
   /** Field descriptions and units (from Parquet SchemaFields or the built-in catalog) for tooltips. */
   fields?: FieldInfo[];
+  /** Framework-level ops (Parquet FrameworkNode, Chrome-trace CPU ops), heaviest first. */
+  frameworkOps?: TopOp[];
+  /** Raw summary counters as the source gave them (percent counters keep the source scale). */
+  counters?: Record<string, number | string | null>;
+  /** Tables / sections actually read, e.g. ['Summary', 'Instruction']. */
+  sectionsRead?: string[];
+  /** Version of the source format when known (Parquet profile_schema_version, profiler version). */
+  formatVersion?: string | null;
 }

@@ -1,0 +1,5 @@
+export interface ReaderOptions {
+  maxTimelineEvents?: number;
+  signal?: AbortSignal;
+  onProgress?(fraction: number): void;
+}

@@ -1,0 +1,3 @@
+import type { Rule } from './api';
+
+export const rules: Rule[] = [];

@@ -1,0 +1,329 @@
+// Shared helpers for the dtype, unsupported-op, gpu-library, compile, jax and optimum-neuron rule
+// modules. Pure syntax-tree and Semantic queries; no engine changes.
+import type { Node } from 'web-tree-sitter';
+import type { CallInfo, Semantic } from '../../semantic/semantic';
+import type { RuleContext } from '../api';
+
+export const NEURON = 'https://awsdocs-neuron.readthedocs-hosted.com/en/latest/';
+export const OPTN = 'https://huggingface.co/docs/optimum-neuron/';
+
+export function same(a: Node | null | undefined, b: Node | null | undefined): boolean {
+  return !!a && !!b && a.startIndex === b.startIndex && a.endIndex === b.endIndex && a.type === b.type;
+}
+
+/** The dotted expression that ends at identifier `node` (`torch.float64` for the `float64` identifier). */
+export function chainOf(node: Node): Node {
+  let n = node;
+  while (n.parent && n.parent.type === 'attribute' && same(n.parent.childForFieldName('attribute'), n)) n = n.parent;
+  return n;
+}
+
+/** Qualified name of the dotted expression ending at `node`. */
+export function qnameAt(sem: Semantic, node: Node): string | null {
+  return sem.qualifiedName(chainOf(node));
+}
+
+/** The import statement enclosing `node`, if any. */
+export function importStatementOf(node: Node): Node | null {
+  for (let n: Node | null = node; n; n = n.parent) {
+    if (n.type === 'import_statement' || n.type === 'import_from_statement') return n;
+    if (n.type === 'block' || n.type === 'module' || n.type === 'expression_statement') return null;
+  }
+  return null;
+}
+
+/** If `node` is the name of a `keyword_argument`, that keyword_argument. */
+export function keywordArgOf(node: Node): Node | null {
+  const p = node.parent;
+  if (p && p.type === 'keyword_argument' && same(p.childForFieldName('name'), node)) return p;
+  return null;
+}
+
+/** True when the dotted expression ending at `node` is used as a decorator (`@torch.compile`). */
+export function isDecorator(node: Node): boolean {
+  return chainOf(node).parent?.type === 'decorator';
+}
+
+function exceptCatchesImportError(handler: Node): boolean {
+  // except_clause: `except:` / `except ImportError:` / `except (ImportError, OSError) as e:`
+  const text = handler.text.split(':')[0];
+  if (/^except\s*$/.test(text.trim())) return true;
+  return /\b(ImportError|ModuleNotFoundError|Exception|BaseException)\b/.test(text);
+}
+
+/**
+ * True when an import is optional: inside a `try:` body whose handlers catch ImportError, or under
+ * `if TYPE_CHECKING:`. The code then runs without the library, so a GPU-only import is not a blocker.
+ */
+export function isGuardedImport(stmt: Node): boolean {
+  for (let n: Node | null = stmt; n && n.parent; n = n.parent) {
+    const p: Node = n.parent;
+    if (p.type === 'try_statement' && same(p.childForFieldName('body'), n)) {
+      for (let i = 0; i < p.namedChildCount; i++) {
+        const c = p.namedChild(i);
+        if (c && c.type === 'except_clause' && exceptCatchesImportError(c)) return true;
+      }
+    }
+    if (p.type === 'if_statement' && /\bTYPE_CHECKING\b/.test(p.childForFieldName('condition')?.text ?? '')) return true;
+  }
+  return false;
+}
+
+function dottedNamesOf(stmt: Node, field: string): Node[] {
+  const out: Node[] = [];
+  for (const c of stmt.childrenForFieldName(field)) {
+    if (!c) continue;
+    if (c.type === 'dotted_name') out.push(c);
+    else if (c.type === 'aliased_import') {
+      const d = c.childForFieldName('name');
+      if (d) out.push(d);
+    }
+  }
+  return out;
+}
+
+function matchesModule(name: string, modules: readonly string[]): boolean {
+  return modules.some((m) => name === m || name.startsWith(m + '.'));
+}
+
+/**
+ * The dotted_name nodes in an import statement that import one of `modules` (or a submodule):
+ * `import flash_attn.ops` → `flash_attn.ops`; `from jax.experimental import pallas` (modules
+ * `jax.experimental.pallas`) → `pallas`; relative imports never match.
+ */
+export function importSites(stmt: Node, modules: readonly string[]): Node[] {
+  if (stmt.type === 'import_statement') return dottedNamesOf(stmt, 'name').filter((d) => matchesModule(d.text, modules));
+  if (stmt.type !== 'import_from_statement') return [];
+  const mod = stmt.childForFieldName('module_name');
+  if (!mod || mod.type !== 'dotted_name') return [];
+  if (matchesModule(mod.text, modules)) return [mod];
+  return dottedNamesOf(stmt, 'name').filter((d) => matchesModule(`${mod.text}.${d.text}`, modules));
+}
+
+/**
+ * Report a GPU-only import once per import statement, at the module name. Returns true if `node`
+ * was inside an import statement (reported or not).
+ */
+export function reportImport(node: Node, ctx: RuleContext, modules: readonly string[], message?: string): boolean {
+  const stmt = importStatementOf(node);
+  if (!stmt) return false;
+  if (isGuardedImport(stmt)) return true;
+  const sites = importSites(stmt, modules);
+  if (sites.length > 0) ctx.report(sites[0], message ? { message } : undefined);
+  return true;
+}
+
+export type Tri = 'true' | 'false' | 'unknown';
+
+/** Static truthiness of an expression: `True`, `1`, `"x"` → true; `False`, `None`, `0`, `""` → false. */
+export function truthy(sem: Semantic, value: Node | undefined | null): Tri {
+  if (!value) return 'unknown';
+  const v = sem.constValue(value);
+  if (!v) return 'unknown';
+  const one = (c: NonNullable<typeof v>): Tri => {
+    switch (c.kind) {
+      case 'bool':
+        return c.value ? 'true' : 'false';
+      case 'none':
+        return 'false';
+      case 'num':
+        return c.value !== 0 ? 'true' : 'false';
+      case 'str':
+        return c.value !== '' ? 'true' : 'false';
+      case 'fstr':
+        return c.prefix !== '' ? 'true' : 'unknown';
+      case 'union': {
+        const rs = c.options.map(one);
+        if (rs.every((r) => r === 'false')) return 'false';
+        if (rs.some((r) => r === 'true')) return 'true';
+        return 'unknown';
+      }
+    }
+  };
+  return one(v);
+}
+
+/** The call whose callee is the dotted expression ending at `node` (also `T.compile` through aliases). */
+export function callAt(sem: Semantic, node: Node): CallInfo | null {
+  return sem.callOf(node);
+}
+
+/** Value node of keyword `name` of a call, or positional argument `index` when given. */
+export function argOf(call: CallInfo, name: string, index?: number): Node | undefined {
+  const k = call.kwargs.get(name);
+  if (k) return k;
+  if (index !== undefined && index < call.args.length) return call.args[index];
+  return undefined;
+}
+
+/** Strings a value may hold (through variables); empty when unknown. */
+export function stringsOf(sem: Semantic, value: Node | undefined): { value: string; node: Node }[] {
+  if (!value) return [];
+  return sem.possibleStrings(value).filter((s) => !s.fstring);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Static integer-dtype inference for tensors (precision first: unknown → null).
+
+export type IntKind = 'int8' | 'uint8' | 'int16' | 'int32' | 'int64' | 'uint32' | 'uint64' | 'bool';
+
+const TORCH_INT_DTYPES: Record<string, IntKind> = {
+  'torch.int64': 'int64',
+  'torch.long': 'int64',
+  'torch.int32': 'int32',
+  'torch.int': 'int32',
+  'torch.int16': 'int16',
+  'torch.short': 'int16',
+  'torch.int8': 'int8',
+  'torch.uint8': 'uint8',
+  'torch.uint32': 'uint32',
+  'torch.uint64': 'uint64',
+  'torch.bool': 'bool',
+  'torch.LongTensor': 'int64',
+  'torch.IntTensor': 'int32',
+  'torch.ShortTensor': 'int16',
+  'torch.CharTensor': 'int8',
+  'torch.ByteTensor': 'uint8',
+  'torch.BoolTensor': 'bool',
+  'jax.numpy.int64': 'int64',
+  'jax.numpy.int32': 'int32',
+  'jax.numpy.int16': 'int16',
+  'jax.numpy.int8': 'int8',
+  'jax.numpy.uint8': 'uint8',
+  'jax.numpy.uint32': 'uint32',
+  'numpy.int64': 'int64',
+  'numpy.int32': 'int32',
+};
+
+const CAST_METHODS: Record<string, IntKind> = { long: 'int64', int: 'int32', short: 'int16', char: 'int8', byte: 'uint8', bool: 'bool' };
+
+/** Integer dtype named by an expression (`torch.int64`, `jnp.int32`, `"int32"` for JAX), or null. */
+export function intDtypeOf(sem: Semantic, node: Node | undefined): IntKind | null {
+  if (!node) return null;
+  if (node.type === 'identifier' || node.type === 'attribute') {
+    const q = sem.qualifiedName(node);
+    if (q && TORCH_INT_DTYPES[q]) return TORCH_INT_DTYPES[q];
+  }
+  return null;
+}
+
+const INT_FACTORIES = new Set(['torch.randint', 'torch.randperm', 'torch.argmax', 'torch.argmin', 'torch.argsort', 'torch.bincount', 'torch.searchsorted', 'torch.bucketize']);
+const DTYPE_FACTORIES = new Set([
+  'torch.zeros', 'torch.ones', 'torch.full', 'torch.empty', 'torch.tensor', 'torch.as_tensor', 'torch.arange',
+  'torch.zeros_like', 'torch.ones_like', 'torch.full_like', 'torch.empty_like', 'torch.randint', 'torch.randint_like',
+  'jax.numpy.zeros', 'jax.numpy.ones', 'jax.numpy.full', 'jax.numpy.array', 'jax.numpy.asarray', 'jax.numpy.arange',
+]);
+const INT_METHODS = new Set(['argmax', 'argmin', 'argsort']);
+
+function isIntLiteralList(node: Node): boolean {
+  if (node.type === 'integer') return true;
+  if (node.type === 'unary_operator') return node.namedChildren.every((c) => !!c && isIntLiteralList(c));
+  if (node.type === 'list' || node.type === 'tuple') {
+    const kids = node.namedChildren.filter((c): c is Node => !!c);
+    return kids.length > 0 && kids.every(isIntLiteralList);
+  }
+  return false;
+}
+
+function isIntScalarExpr(sem: Semantic, node: Node): boolean {
+  if (node.type === 'integer') return true;
+  if (node.type === 'call') {
+    const f = node.childForFieldName('function');
+    if (f?.type === 'identifier' && (f.text === 'len' || f.text === 'int') && !sem.qualifiedName(f)) return true;
+  }
+  return false;
+}
+
+/**
+ * Integer dtype of a tensor expression when it is statically clear: `x.long()`, `x.to(torch.int32)`,
+ * `torch.arange(10)`, `torch.randint(...)`, `torch.tensor([1, 2])`, `torch.zeros(n, dtype=torch.long)`,
+ * `a.astype(jnp.int32)`, or a name bound once to one of these. Otherwise null.
+ */
+export function intTensorKind(sem: Semantic, expr: Node | undefined | null, depth = 0): IntKind | null {
+  if (!expr || depth > 4) return null;
+  if (expr.type === 'parenthesized_expression') return intTensorKind(sem, expr.namedChild(0), depth + 1);
+  if (expr.type === 'identifier') {
+    if (sem.qualifiedName(expr)) return null;
+    const rhs = sem.assignmentsOf(expr.text, expr);
+    if (rhs.length === 0) return null;
+    const kinds = rhs.map((r) => intTensorKind(sem, r, depth + 1));
+    return kinds.every((k) => k !== null && k === kinds[0]) ? kinds[0] : null;
+  }
+  if (expr.type !== 'call') return null;
+  const call = sem.call(expr);
+  if (call.method && call.receiver && !call.qname) {
+    if (sem.isUserObject(call.receiver)) return null;
+    if (CAST_METHODS[call.method] && call.args.length === 0 && call.kwargs.size === 0 && sem.imports_('torch')) return CAST_METHODS[call.method];
+    if ((call.method === 'to' || call.method === 'type') && sem.imports_('torch')) {
+      const d = intDtypeOf(sem, call.kwargs.get('dtype') ?? call.args[0]);
+      if (d) return d;
+      // x.to(device) keeps the receiver's dtype
+      if (call.method === 'to' && !call.kwargs.get('dtype') && call.args.every((a) => intDtypeOf(sem, a) === null)) {
+        const first = call.args[0];
+        const firstIsDtype = first && (first.type === 'attribute' || first.type === 'identifier') && /dtype|float|half|bfloat/i.test(first.text);
+        if (!firstIsDtype) return intTensorKind(sem, call.receiver, depth + 1);
+      }
+      return null;
+    }
+    if (call.method === 'astype' && sem.imports_('jax')) return intDtypeOf(sem, call.args[0] ?? call.kwargs.get('dtype'));
+    if (INT_METHODS.has(call.method) && sem.imports_('torch') && intTensorKind(sem, call.receiver, depth + 1) === null) {
+      // argmax of any torch tensor is int64, but the receiver may be numpy: only trust a torch receiver
+      const rq = call.receiver.type === 'call' ? sem.call(call.receiver).qname : null;
+      if (rq && rq.startsWith('torch.')) return 'int64';
+    }
+    return null;
+  }
+  const q = call.qname;
+  if (!q) return null;
+  if (DTYPE_FACTORIES.has(q) || INT_FACTORIES.has(q)) {
+    const dt = call.kwargs.get('dtype');
+    if (dt) return intDtypeOf(sem, dt);
+    if (INT_FACTORIES.has(q)) return 'int64';
+    if (q === 'torch.arange' && call.args.length > 0 && call.args.every((a) => isIntScalarExpr(sem, a))) return 'int64';
+    if ((q === 'torch.tensor' || q === 'torch.as_tensor') && call.args[0] && (isIntLiteralList(call.args[0]) || isIntScalarExpr(sem, call.args[0]))) return 'int64';
+    if (q.endsWith('_like') && call.args[0]) return intTensorKind(sem, call.args[0], depth + 1);
+    return null;
+  }
+  if (TORCH_INT_DTYPES[q] && q.endsWith('Tensor')) return TORCH_INT_DTYPES[q];
+  return null;
+}
+
+/** The receiver looks like a torch tensor: built by a `torch.*` call (or a name bound once to one). */
+export function isTorchTensorExpr(sem: Semantic, expr: Node | null | undefined, depth = 0): boolean {
+  if (!expr || depth > 4) return false;
+  if (expr.type === 'parenthesized_expression') return isTorchTensorExpr(sem, expr.namedChild(0), depth + 1);
+  if (expr.type === 'identifier') {
+    if (sem.qualifiedName(expr)) return false;
+    const rhs = sem.assignmentsOf(expr.text, expr);
+    return rhs.length > 0 && rhs.every((r) => isTorchTensorExpr(sem, r, depth + 1));
+  }
+  if (expr.type !== 'call') return false;
+  const call = sem.call(expr);
+  if (call.qname) return call.qname.startsWith('torch.') && !/^torch\.(nn|optim|utils|cuda|distributed|backends|jit|compile)\b/.test(call.qname);
+  if (call.method && call.receiver && !sem.isUserObject(call.receiver)) return isTorchTensorExpr(sem, call.receiver, depth + 1);
+  return false;
+}
+
+/** Enclosing function_definition of `node` (any depth), innermost first. */
+export function enclosingFunctions(node: Node): Node[] {
+  const out: Node[] = [];
+  for (let n = node.parent; n; n = n.parent) if (n.type === 'function_definition') out.push(n);
+  return out;
+}
+
+/** Decorators of a function_definition (the expression nodes after `@`). */
+export function decoratorsOf(fn: Node): Node[] {
+  const p = fn.parent;
+  if (!p || p.type !== 'decorated_definition') return [];
+  return p.namedChildren.filter((c): c is Node => !!c && c.type === 'decorator').map((d) => d.namedChild(0)).filter((c): c is Node => !!c);
+}
+
+/** Range helper for a keyword argument value or any node. */
+export function rangeOf(sem: Semantic, node: Node) {
+  return sem.rangeOf(node);
+}
+
+/** Descendants of `root` of a given type (iterative). */
+export function descendantsOfType(root: Node, type: string): Node[] {
+  return root.descendantsOfType(type).filter((n): n is Node => !!n);
+}

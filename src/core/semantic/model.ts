@@ -1,0 +1,557 @@
+// The semantic layer: imports and aliases, qualified names, simple constants, loops and scopes.
+// Everything is computed lazily and cached per node id, because most files only need a little of it.
+import { Query } from 'web-tree-sitter';
+import type { Node, Tree, Language } from 'web-tree-sitter';
+import type { Range, Target } from '../types';
+import type { CallInfo, ConstValue, ImportBinding, LoopInfo, LoopKind, Semantic } from './semantic';
+
+const queries = new WeakMap<Language, { imports: Query; assigns: Query; classes: Query }>();
+function queriesFor(lang: Language) {
+  let q = queries.get(lang);
+  if (!q) {
+    q = {
+      imports: new Query(lang, '[(import_statement) (import_from_statement)] @i'),
+      assigns: new Query(
+        lang,
+        `(assignment left: [(identifier) (attribute)] @lhs right: (_) @rhs)
+         (default_parameter name: (identifier) @lhs value: (_) @rhs)
+         (typed_default_parameter name: (identifier) @lhs value: (_) @rhs)`,
+      ),
+      classes: new Query(lang, '(class_definition name: (identifier) @name) @class'),
+    };
+    queries.set(lang, q);
+  }
+  return q;
+}
+
+const SCOPE_TYPES = new Set(['function_definition', 'lambda']);
+const TRAIN_STEP = /\.\s*backward\s*\(|\boptimizer_step\s*\(|\b\w*(?:optim|opt)\w*\s*\.\s*step\s*\(/gi;
+const NO_GRAD = /\b(?:no_grad|inference_mode)\s*\(/;
+const MAX_DEPTH = 6;
+
+interface Assignment {
+  rhs: Node;
+  lhs: Node;
+  scope: Node | null;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export class SemanticModel implements Semantic {
+  readonly root: Node;
+  private _imports?: ImportBinding[];
+  private _byLocal?: Map<string, ImportBinding>;
+  private _assigns?: Map<string, Assignment[]>;
+  private _classes?: Map<string, Node>;
+  private readonly calls = new Map<number, CallInfo>();
+  private readonly loopKinds = new Map<number, LoopKind>();
+  private readonly hotFunctions = new Map<number, boolean>();
+  private readonly userClassCache = new Map<string, boolean>();
+
+  constructor(readonly tree: Tree, readonly text: string, public target: Target) {
+    this.root = tree.rootNode;
+  }
+
+  // ---------------------------------------------------------------- imports
+
+  get imports(): readonly ImportBinding[] {
+    if (!this._imports) this.collectImports();
+    return this._imports!;
+  }
+
+  private collectImports(): void {
+    const out: ImportBinding[] = [];
+    const lang = this.tree.language;
+    for (const cap of queriesFor(lang).imports.captures(this.root)) {
+      const st = cap.node;
+      if (st.type === 'import_statement') {
+        for (const n of st.childrenForFieldName('name')) {
+          if (n.type === 'aliased_import') {
+            const name = n.childForFieldName('name');
+            const alias = n.childForFieldName('alias');
+            if (name && alias) out.push({ local: alias.text, qname: name.text, statement: st, nameNode: n });
+          } else if (n.type === 'dotted_name') {
+            // `import torch.nn` binds `torch`.
+            const head = n.text.split('.')[0];
+            out.push({ local: head, qname: head, statement: st, nameNode: n });
+          }
+        }
+      } else {
+        const mod = st.childForFieldName('module_name');
+        if (!mod || mod.type === 'relative_import') continue; // local package: never a framework
+        const base = mod.text;
+        for (const n of st.childrenForFieldName('name')) {
+          if (n.type === 'aliased_import') {
+            const name = n.childForFieldName('name');
+            const alias = n.childForFieldName('alias');
+            if (name && alias) out.push({ local: alias.text, qname: `${base}.${name.text}`, statement: st, nameNode: n });
+          } else if (n.type === 'dotted_name') {
+            out.push({ local: n.text, qname: `${base}.${n.text}`, statement: st, nameNode: n });
+          }
+        }
+      }
+    }
+    this._imports = out;
+    this._byLocal = new Map();
+    // Later bindings win, like Python.
+    for (const b of out) this._byLocal.set(b.local, b);
+  }
+
+  imports_(module: string): boolean {
+    const pre = module + '.';
+    return this.imports.some((b) => b.qname === module || b.qname.startsWith(pre));
+  }
+
+  binding(local: string): ImportBinding | undefined {
+    if (!this._byLocal) this.collectImports();
+    return this._byLocal!.get(local);
+  }
+
+  // ---------------------------------------------------------------- names
+
+  dottedName(node: Node): string | null {
+    if (node.type === 'identifier') return node.text;
+    if (node.type === 'attribute') {
+      const obj = node.childForFieldName('object');
+      const attr = node.childForFieldName('attribute');
+      if (!obj || !attr) return null;
+      const head = this.dottedName(obj);
+      return head === null ? null : `${head}.${attr.text}`;
+    }
+    return null;
+  }
+
+  qualifiedName(node: Node): string | null {
+    let n = node;
+    // The `cuda` in `torch.cuda`: name the whole attribute it ends.
+    const p = n.parent;
+    if (n.type === 'identifier' && p?.type === 'attribute' && p.childForFieldName('attribute')?.id === n.id) n = p;
+    const dotted = this.dottedName(n);
+    if (!dotted) return null;
+    const dot = dotted.indexOf('.');
+    const head = dot < 0 ? dotted : dotted.slice(0, dot);
+    const b = this.binding(head);
+    if (!b) return null;
+    return dot < 0 ? b.qname : b.qname + dotted.slice(dot);
+  }
+
+  // ---------------------------------------------------------------- calls
+
+  callOf(node: Node): CallInfo | null {
+    let n: Node | null = node;
+    const p = n.parent;
+    if (n.type === 'identifier' && p?.type === 'attribute' && p.childForFieldName('attribute')?.id === n.id) n = p;
+    const c = n.parent;
+    if (c?.type === 'call' && c.childForFieldName('function')?.id === n.id) return this.call(c);
+    return null;
+  }
+
+  call(callNode: Node): CallInfo {
+    const cached = this.calls.get(callNode.id);
+    if (cached) return cached;
+    const func = callNode.childForFieldName('function')!;
+    let method: string | null = null;
+    let receiver: Node | null = null;
+    if (func.type === 'attribute') {
+      method = func.childForFieldName('attribute')?.text ?? null;
+      receiver = func.childForFieldName('object');
+    }
+    const args: Node[] = [];
+    const kwargs = new Map<string, Node>();
+    const kwargNodes = new Map<string, Node>();
+    let hasSplat = false;
+    const argList = callNode.childForFieldName('arguments');
+    if (argList?.type === 'argument_list') {
+      for (const a of argList.namedChildren) {
+        if (a.type === 'keyword_argument') {
+          const k = a.childForFieldName('name');
+          const v = a.childForFieldName('value');
+          if (k && v) {
+            kwargs.set(k.text, v);
+            kwargNodes.set(k.text, a);
+          }
+        } else if (a.type === 'list_splat' || a.type === 'dictionary_splat') hasSplat = true;
+        else if (a.type !== 'comment') args.push(a);
+      }
+    }
+    const info: CallInfo = { node: callNode, func, qname: this.qualifiedName(func), method, receiver, args, kwargs, kwargNodes, hasSplat };
+    this.calls.set(callNode.id, info);
+    return info;
+  }
+
+  argumentOf(node: Node): { call: CallInfo; index: number | null; keyword: string | null } | null {
+    let n = node;
+    while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+    const p = n.parent;
+    if (!p) return null;
+    if (p.type === 'argument_list' && p.parent?.type === 'call') {
+      const call = this.call(p.parent);
+      const index = call.args.findIndex((a) => a.id === n.id);
+      return { call, index: index < 0 ? null : index, keyword: null };
+    }
+    if (p.type === 'keyword_argument' && p.childForFieldName('value')?.id === n.id && p.parent?.type === 'argument_list' && p.parent.parent?.type === 'call') {
+      return { call: this.call(p.parent.parent), index: null, keyword: p.childForFieldName('name')?.text ?? null };
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------- constants
+
+  private get assigns(): Map<string, Assignment[]> {
+    if (!this._assigns) {
+      const m = new Map<string, Assignment[]>();
+      let lhs: Node | null = null;
+      for (const cap of queriesFor(this.tree.language).assigns.captures(this.root)) {
+        if (cap.name === 'lhs') lhs = cap.node;
+        else if (lhs) {
+          const key = this.dottedName(lhs);
+          if (key) {
+            const list = m.get(key) ?? [];
+            list.push({ lhs, rhs: cap.node, scope: this.scopeOf(lhs) });
+            m.set(key, list);
+          }
+          lhs = null;
+        }
+      }
+      this._assigns = m;
+    }
+    return this._assigns;
+  }
+
+  assignmentsOf(name: string, at?: Node): Node[] {
+    const all = this.assigns.get(name);
+    if (!all) return [];
+    // `self.x` is shared across the methods of a class: no scoping.
+    if (name.includes('.')) return all.map((a) => a.rhs);
+    const scope = at ? this.scopeOf(at) : null;
+    const local = all.filter((a) => (a.scope?.id ?? -1) === (scope?.id ?? -1));
+    if (local.length > 0) return local.map((a) => a.rhs);
+    // Not bound locally: the module-level binding (closures over enclosing functions are rare here).
+    return all.filter((a) => a.scope === null).map((a) => a.rhs);
+  }
+
+  constValue(node: Node): ConstValue | null {
+    return this.value(node, 0);
+  }
+
+  private value(node: Node, depth: number): ConstValue | null {
+    if (depth > MAX_DEPTH) return null;
+    switch (node.type) {
+      case 'string':
+        return this.stringValue(node);
+      case 'concatenated_string': {
+        let s = '';
+        for (const part of node.namedChildren) {
+          const v = this.stringValue(part);
+          if (v?.kind === 'fstr') return { kind: 'fstr', prefix: s + v.prefix, node };
+          if (v?.kind !== 'str') return null;
+          s += v.value;
+        }
+        return { kind: 'str', value: s, node };
+      }
+      case 'integer':
+      case 'float': {
+        const v = Number(node.text.replace(/_/g, ''));
+        return Number.isNaN(v) ? null : { kind: 'num', value: v, node };
+      }
+      case 'true':
+        return { kind: 'bool', value: true, node };
+      case 'false':
+        return { kind: 'bool', value: false, node };
+      case 'none':
+        return { kind: 'none', node };
+      case 'parenthesized_expression': {
+        const inner = node.namedChildren.find((c) => c.type !== 'comment');
+        return inner ? this.value(inner, depth + 1) : null;
+      }
+      case 'conditional_expression': {
+        const kids = node.namedChildren.filter((c) => c.type !== 'comment');
+        if (kids.length < 3) return null;
+        const options = [this.value(kids[0], depth + 1), this.value(kids[2], depth + 1)].filter((v): v is ConstValue => v !== null);
+        return options.length ? { kind: 'union', options, node } : null;
+      }
+      case 'call': {
+        // torch.device("cuda") / torch.device(device) carry their argument's value.
+        const c = this.call(node);
+        if (c.qname === 'torch.device') {
+          const a = c.args[0] ?? c.kwargs.get('type');
+          return a ? this.value(a, depth + 1) : null;
+        }
+        return null;
+      }
+      case 'identifier':
+      case 'attribute': {
+        const key = this.dottedName(node);
+        if (!key) return null;
+        const rhs = this.assignmentsOf(key, node).filter((r) => r.id !== node.id && r.startIndex !== node.startIndex);
+        if (rhs.length === 0) return null;
+        const options = rhs.map((r) => this.value(r, depth + 1)).filter((v): v is ConstValue => v !== null);
+        if (options.length === 0) return null;
+        return options.length === 1 ? options[0] : { kind: 'union', options, node };
+      }
+      default:
+        return null;
+    }
+  }
+
+  private stringValue(node: Node): ConstValue | null {
+    if (node.type !== 'string') return null;
+    const start = node.firstChild;
+    const end = node.lastChild;
+    if (!start || !end || start.type !== 'string_start') return null;
+    const prefix = start.text.toLowerCase();
+    if (prefix.includes('b')) return null;
+    const isF = prefix.includes('f');
+    const inter = isF ? node.namedChildren.find((c) => c.type === 'interpolation') : undefined;
+    const from = start.endIndex;
+    if (inter) return { kind: 'fstr', prefix: this.text.slice(from, inter.startIndex), node };
+    const to = end.type === 'string_end' ? end.startIndex : node.endIndex;
+    return { kind: 'str', value: this.text.slice(from, to), node };
+  }
+
+  possibleStrings(node: Node): { value: string; node: Node; fstring: boolean }[] {
+    const out: { value: string; node: Node; fstring: boolean }[] = [];
+    const walk = (v: ConstValue | null) => {
+      if (!v) return;
+      if (v.kind === 'str') out.push({ value: v.value, node: v.node, fstring: false });
+      else if (v.kind === 'fstr') out.push({ value: v.prefix, node: v.node, fstring: true });
+      else if (v.kind === 'union') v.options.forEach(walk);
+    };
+    walk(this.constValue(node));
+    return out;
+  }
+
+  // ---------------------------------------------------------------- scopes and uses
+
+  scopeOf(node: Node): Node | null {
+    for (let p = node.parent; p; p = p.parent) if (SCOPE_TYPES.has(p.type)) return p;
+    return null;
+  }
+
+  /** Every identifier named `word` in `[from, to)`, found by text search (cheap) then confirmed in the tree. */
+  identifiersIn(word: string, from = 0, to = this.text.length): Node[] {
+    const re = new RegExp(`\\b${escapeRe(word)}\\b`, 'g');
+    re.lastIndex = from;
+    const out: Node[] = [];
+    for (let m = re.exec(this.text); m && m.index < to; m = re.exec(this.text)) {
+      const n = this.root.descendantForIndex(m.index, m.index + word.length);
+      if (n && n.type === 'identifier' && n.startIndex === m.index && n.endIndex === m.index + word.length) out.push(n);
+    }
+    return out;
+  }
+
+  usesOf(name: string, scopeOf?: Node): Node[] {
+    const parts = name.split('.');
+    const last = parts[parts.length - 1];
+    const scope = scopeOf ? this.scopeOf(scopeOf) : null;
+    const from = scope ? scope.startIndex : 0;
+    const to = scope ? scope.endIndex : this.text.length;
+    const out: Node[] = [];
+    for (const id of this.identifiersIn(last, from, to)) {
+      let n = id;
+      const p = id.parent;
+      if (parts.length === 1) {
+        // `x.name` and `f(name=…)` are not uses of the variable `name`.
+        if (p?.type === 'attribute' && p.childForFieldName('attribute')?.id === id.id) continue;
+        if (p?.type === 'keyword_argument' && p.childForFieldName('name')?.id === id.id) continue;
+      } else {
+        if (p?.type !== 'attribute' || p.childForFieldName('attribute')?.id !== id.id) continue;
+        if (this.dottedName(p) !== name) continue;
+        n = p;
+      }
+      const np = n.parent;
+      if (np && (np.type === 'assignment' || np.type === 'augmented_assignment') && np.childForFieldName('left')?.id === n.id) continue;
+      if (np && /parameter$/.test(np.type)) continue;
+      if (np && (np.type === 'function_definition' || np.type === 'class_definition')) continue;
+      out.push(n);
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- loops
+
+  loopOf(node: Node): LoopInfo | null {
+    let firstOther: LoopInfo | null = null;
+    for (let p = node.parent, child: Node = node; p; child = p, p = p.parent) {
+      if (SCOPE_TYPES.has(p.type) || p.type === 'class_definition') break;
+      if ((p.type === 'for_statement' || p.type === 'while_statement') && child.id === p.childForFieldName('body')?.id) {
+        const kind = this.loopKind(p);
+        if (kind !== 'other') return { node: p, kind };
+        firstOther ??= { node: p, kind };
+      }
+    }
+    return firstOther;
+  }
+
+  inHotLoop(node: Node): boolean {
+    const loop = this.loopOf(node);
+    if (loop && loop.kind !== 'other') return true;
+    const fn = this.scopeOf(node);
+    return fn ? this.isHotFunction(fn, 0) : false;
+  }
+
+  /** A same-file function called from inside a training/eval loop runs once per step too. */
+  private isHotFunction(fn: Node, depth: number): boolean {
+    const cached = this.hotFunctions.get(fn.id);
+    if (cached !== undefined) return cached;
+    this.hotFunctions.set(fn.id, false); // recursion guard
+    let hot = false;
+    const name = fn.childForFieldName('name')?.text;
+    if (name && depth < 3) {
+      for (const id of this.identifiersIn(name)) {
+        const call = this.callOf(id);
+        if (!call || call.func.id !== id.id) continue;
+        const loop = this.loopOf(call.node);
+        if (loop && loop.kind !== 'other') hot = true;
+        else {
+          const outer = this.scopeOf(call.node);
+          if (outer && outer.id !== fn.id && this.isHotFunction(outer, depth + 1)) hot = true;
+        }
+        if (hot) break;
+      }
+    }
+    this.hotFunctions.set(fn.id, hot);
+    return hot;
+  }
+
+  private loopKind(loop: Node): LoopKind {
+    const cached = this.loopKinds.get(loop.id);
+    if (cached) return cached;
+    let kind: LoopKind = 'other';
+    const body = loop.childForFieldName('body');
+    if (body && this.hasCodeMatch(TRAIN_STEP, body.startIndex, body.endIndex)) kind = 'train';
+    else if (body && this.callsTrainStepFunction(body)) kind = 'train';
+    else if (this.underNoGrad(loop) || (body && this.hasCodeMatch(new RegExp(NO_GRAD.source, 'g'), body.startIndex, body.endIndex))) kind = 'eval';
+    this.loopKinds.set(loop.id, kind);
+    return kind;
+  }
+
+  /** True when `re` matches in [from, to) outside comments and strings. */
+  private hasCodeMatch(re: RegExp, from: number, to: number): boolean {
+    const seg = this.text.slice(from, to);
+    re.lastIndex = 0;
+    for (let m = re.exec(seg); m; m = re.exec(seg)) {
+      const n = this.root.descendantForIndex(from + m.index + m[0].length - 1);
+      if (n && n.type !== 'comment' && n.type !== 'string_content' && n.type !== 'string') return true;
+    }
+    return false;
+  }
+
+  private trainStepFns?: Set<string>;
+  /** Names of same-file functions whose body runs backward/optimizer step (train_step helpers). */
+  private callsTrainStepFunction(body: Node): boolean {
+    if (!this.trainStepFns) {
+      this.trainStepFns = new Set();
+      const defRe = /^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)/gm;
+      for (let m = defRe.exec(this.text); m; m = defRe.exec(this.text)) {
+        const n = this.root.descendantForIndex(m.index + m[0].length - 1);
+        const fn = n?.parent;
+        if (fn?.type !== 'function_definition') continue;
+        const b = fn.childForFieldName('body');
+        if (b && this.hasCodeMatch(TRAIN_STEP, b.startIndex, b.endIndex)) this.trainStepFns.add(m[1]);
+      }
+    }
+    for (const name of this.trainStepFns) {
+      for (const id of this.identifiersIn(name, body.startIndex, body.endIndex)) if (this.callOf(id)) return true;
+    }
+    return false;
+  }
+
+  private underNoGrad(node: Node): boolean {
+    for (let p = node.parent; p; p = p.parent) {
+      if (p.type === 'with_statement') {
+        const body = p.childForFieldName('body');
+        const header = this.text.slice(p.startIndex, body ? body.startIndex : p.endIndex);
+        if (NO_GRAD.test(header)) return true;
+      }
+      if (p.type === 'function_definition') {
+        const d = p.parent;
+        if (d?.type === 'decorated_definition') {
+          for (const dec of d.namedChildren) if (dec.type === 'decorator' && NO_GRAD.test(dec.text + '(')) return true;
+        }
+        return false;
+      }
+    }
+    return false;
+  }
+
+  // ---------------------------------------------------------------- user classes
+
+  private get classes(): Map<string, Node> {
+    if (!this._classes) {
+      this._classes = new Map();
+      let name: string | null = null;
+      for (const cap of queriesFor(this.tree.language).classes.captures(this.root)) {
+        if (cap.name === 'class') {
+          const n = cap.node.childForFieldName('name');
+          name = n ? n.text : null;
+          if (name) this._classes.set(name, cap.node);
+        }
+      }
+    }
+    return this._classes;
+  }
+
+  definesMethod(name: string): boolean {
+    const re = new RegExp(`^[ \\t]+(?:async[ \\t]+)?def[ \\t]+${escapeRe(name)}[ \\t]*\\(`, 'm');
+    return re.test(this.text);
+  }
+
+  /** A class defined here whose bases are all defined here too (or none): torch/jax never stand behind it. */
+  private isPlainUserClass(name: string, depth = 0): boolean {
+    const cached = this.userClassCache.get(name);
+    if (cached !== undefined) return cached;
+    const cls = this.classes.get(name);
+    let plain = false;
+    if (cls) {
+      plain = true;
+      const bases = cls.childForFieldName('superclasses');
+      for (const b of bases?.namedChildren ?? []) {
+        if (b.type === 'keyword_argument') continue;
+        const bn = this.dottedName(b);
+        if (bn === 'object') continue;
+        if (!bn || bn.includes('.') || depth > 4 || !this.isPlainUserClass(bn, depth + 1)) {
+          plain = false;
+          break;
+        }
+      }
+    }
+    this.userClassCache.set(name, plain);
+    return plain;
+  }
+
+  isUserObject(receiver: Node): boolean {
+    let r = receiver;
+    while (r.type === 'parenthesized_expression' && r.namedChildCount === 1) r = r.namedChildren[0];
+    if (r.type === 'identifier' && r.text === 'self') {
+      for (let p = r.parent; p; p = p.parent) {
+        if (p.type === 'class_definition') {
+          const n = p.childForFieldName('name')?.text;
+          return n ? this.isPlainUserClass(n) : false;
+        }
+      }
+      return false;
+    }
+    if (r.type === 'call') {
+      const f = r.childForFieldName('function');
+      return !!f && f.type === 'identifier' && !this.binding(f.text) && this.isPlainUserClass(f.text);
+    }
+    if (r.type === 'identifier' || r.type === 'attribute') {
+      const key = this.dottedName(r);
+      if (!key) return false;
+      if (r.type === 'identifier' && this.isPlainUserClass(key)) return true; // class itself
+      const rhs = this.assignmentsOf(key, r);
+      return rhs.length > 0 && rhs.every((x) => x.type === 'call' && this.isUserObject(x));
+    }
+    return false;
+  }
+
+  rangeOf(node: Node): Range {
+    return {
+      start: { line: node.startPosition.row, character: node.startPosition.column },
+      end: { line: node.endPosition.row, character: node.endPosition.column },
+    };
+  }
+}
