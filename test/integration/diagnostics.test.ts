@@ -1,0 +1,103 @@
+// Diagnostics on a Python file: expected rule ids, ranges, live updates on edit/revert, hover.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activateExtension, closeAllEditors, hasRules, hoverText, lacksRules, openFile, ruleId, waitForDiagnostics, workspaceUri } from './helpers';
+
+suite('diagnostics: train_gpu.py', () => {
+  const uri = () => workspaceUri('train_gpu.py');
+
+  suiteSetup(async () => {
+    await activateExtension();
+  });
+  teardown(async () => {
+    // leave no dirty editor behind for the next test
+    if (vscode.window.activeTextEditor?.document.isDirty) await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+  suiteTeardown(closeAllEditors);
+
+  test('reports NRN101, NRN102 and NRN351 with source "Neuron"', async () => {
+    await openFile('train_gpu.py');
+    const ds = await waitForDiagnostics(uri(), 'NRN101, NRN102 and NRN351', hasRules('NRN101', 'NRN102', 'NRN351'));
+    for (const d of ds) assert.equal(d.source, 'Neuron');
+  });
+
+  test('diagnostic ranges point at the offending code', async () => {
+    const editor = await openFile('train_gpu.py');
+    const doc = editor.document;
+    const ds = await waitForDiagnostics(uri(), 'NRN101, NRN102 and NRN351', hasRules('NRN101', 'NRN102', 'NRN351'));
+    const lineOf = (needle: string) => doc.getText().split('\n').findIndex((l) => l.includes(needle));
+
+    const nrn101 = ds.filter((d) => ruleId(d) === 'NRN101');
+    assert.ok(nrn101.some((d) => d.range.start.line === lineOf('model.cuda()') && doc.getText(d.range).includes('cuda')),
+      `NRN101 should be on "model.cuda()" (line ${lineOf('model.cuda()') + 1})`);
+
+    const nrn102 = ds.filter((d) => ruleId(d) === 'NRN102');
+    for (const needle of ['torch.device("cuda")', '.to("cuda")']) {
+      const line = lineOf(needle);
+      const d = nrn102.find((x) => x.range.start.line === line);
+      assert.ok(d, `NRN102 expected on line ${line + 1} (${needle})`);
+      assert.match(doc.getText(d.range), /^["']cuda["']$|^cuda$/, 'NRN102 is reported on the "cuda" string');
+    }
+
+    const nrn351 = ds.filter((d) => ruleId(d) === 'NRN351');
+    assert.ok(nrn351.some((d) => d.range.start.line === lineOf('loss.item()')), 'NRN351 should be on "loss.item()" inside the loop');
+  });
+
+  test('rule codes link to documentation', async () => {
+    await openFile('train_gpu.py');
+    const ds = await waitForDiagnostics(uri(), 'NRN101', hasRules('NRN101'));
+    const d = ds.find((x) => ruleId(x) === 'NRN101');
+    assert.ok(d && typeof d.code === 'object', 'code is { value, target }');
+    assert.ok(d.code.target instanceof vscode.Uri, 'code.target is a Uri');
+    assert.ok(d.code.target.toString().length > 0);
+  });
+
+  test('an edit updates diagnostics and a revert restores them', async () => {
+    const editor = await openFile('train_gpu.py');
+    await waitForDiagnostics(uri(), 'NRN101', hasRules('NRN101'));
+    const doc = editor.document;
+    const line = doc.getText().split('\n').findIndex((l) => l.includes('model.cuda()'));
+    const col = doc.lineAt(line).text.indexOf('model.cuda()');
+    const ok = await editor.edit((b) => b.replace(new vscode.Range(line, col, line, col + 'model.cuda()'.length), 'model.float()'));
+    assert.ok(ok, 'edit applied');
+    await waitForDiagnostics(uri(), 'NRN101 to disappear after the edit', lacksRules('NRN101'));
+    // other findings stay
+    await waitForDiagnostics(uri(), 'NRN102 to stay after the edit', hasRules('NRN102', 'NRN351'));
+
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    assert.equal(doc.isDirty, false);
+    await waitForDiagnostics(uri(), 'NRN101 to come back after revert', hasRules('NRN101', 'NRN102', 'NRN351'));
+  });
+
+  test('typing a new .cuda() call adds a diagnostic on that line', async () => {
+    const editor = await openFile('train_gpu.py');
+    await waitForDiagnostics(uri(), 'NRN101', hasRules('NRN101'));
+    const doc = editor.document;
+    const end = doc.lineAt(doc.lineCount - 1).range.end;
+    const prefix = doc.lineAt(doc.lineCount - 1).text.length > 0 ? '\n' : '';
+    await editor.edit((b) => b.insert(end, `${prefix}y2 = torch.zeros(3).cuda()\n`));
+    const newLine = doc.getText().split('\n').findIndex((l) => l.startsWith('y2 = '));
+    await waitForDiagnostics(uri(), `NRN101 on the new line ${newLine + 1}`,
+      (ds) => ds.some((d) => ruleId(d) === 'NRN101' && d.range.start.line === newLine));
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await waitForDiagnostics(uri(), 'the added NRN101 to go after revert',
+      (ds) => !ds.some((d) => d.range.start.line >= doc.lineCount));
+  });
+
+  test('hover over a finding shows its rule id', async () => {
+    await openFile('train_gpu.py');
+    const ds = await waitForDiagnostics(uri(), 'NRN101', hasRules('NRN101'));
+    const d = ds.find((x) => ruleId(x) === 'NRN101');
+    assert.ok(d);
+    const text = await hoverText(uri(), d.range.start.translate(0, 1));
+    assert.match(text, /NRN101/, `hover text was: ${JSON.stringify(text)}`);
+  });
+
+  test('a file without GPU code has no Neuron diagnostics', async () => {
+    await openFile('clean.py');
+    // diagnostics for train_gpu.py prove the analyser is running; clean.py must stay empty
+    await waitForDiagnostics(uri(), 'NRN101 on train_gpu.py', hasRules('NRN101'));
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(vscode.languages.getDiagnostics(workspaceUri('clean.py')).filter((d) => d.source === 'Neuron').map(ruleId), []);
+  });
+});
