@@ -1,3 +1,335 @@
-import type { Rule } from './api';
+// dtype: data types NeuronCores do not have (FP64, complex, some FP8/FP4) and integer operands the
+// compiler rejects (topk, matmul, scatter-reduce, collectives).
+import type { Node } from 'web-tree-sitter';
+import type { Rule, RuleContext } from './api';
+import type { CallInfo } from '../semantic/semantic';
+import { NEURON, chainOf, importStatementOf, intTensorKind, qnameAt, same } from './util/catb';
+import type { IntKind } from './util/catb';
 
-export const rules: Rule[] = [];
+const DATA_TYPES = `${NEURON}about-neuron/arch/neuron-features/data-types.html`;
+const errCode = (code: string) => `${NEURON}compiler/error-codes/${code}.html`;
+const NO_FP64 =
+  'NeuronCores have no FP64 (their types are FP32, TF32, FP16, BF16, FP8, UINT8, INT32, UINT32); float64 on the device fails to compile (NCC_ESPP004).';
+
+/** `x.dtype == torch.float64`, `dtype in (torch.float64, …)`, `{"fp64": torch.float64}`: asks or maps, does not create. */
+function isDtypeQuery(expr: Node): boolean {
+  let n = expr;
+  while (n.parent && (n.parent.type === 'tuple' || n.parent.type === 'list' || n.parent.type === 'set' || n.parent.type === 'parenthesized_expression')) n = n.parent;
+  const p = n.parent;
+  if (!p) return false;
+  if (p.type === 'comparison_operator') return true;
+  if (p.type === 'pair' || p.type === 'dictionary') return true;
+  return false;
+}
+
+function argCallQname(ctx: RuleContext, expr: Node): string | null {
+  return ctx.sem.argumentOf(expr)?.call.qname ?? null;
+}
+
+const FP64_QNAMES = new Set(['torch.float64', 'torch.double', 'torch.DoubleTensor', 'torch.cuda.DoubleTensor']);
+
+const float64: Rule = {
+  id: 'NRN451',
+  name: 'float64-dtype',
+  category: 'dtype',
+  severity: { xla: 'warning', native: 'warning' },
+  title: 'float64 / double tensors (`torch.float64`, `torch.double`, `.double()`)',
+  message: `${NO_FP64} Use \`torch.float32\` (or \`bfloat16\`), e.g. \`.float()\` instead of \`.double()\`.`,
+  why: `${NO_FP64} Host-side (CPU) float64 is fine; the rule warns because the dtype usually follows the tensor to the device. NxD Inference casts fp64 to fp32 automatically, plain torch-neuronx does not.`,
+  fix: 'Create or cast to `torch.float32` / `torch.bfloat16` before the tensor reaches the device (`torch.from_numpy(a).float()`).',
+  docs: DATA_TYPES,
+  source: 'NRN-PT-060',
+  triggers: ['float64', 'double', 'DoubleTensor'],
+  visit(hit, ctx) {
+    if (hit.inString || importStatementOf(hit.node)) return;
+    const call = ctx.sem.callOf(hit.node);
+    if (hit.word === 'double' && call && call.method === 'double' && call.receiver && !call.qname) {
+      if (!ctx.sem.imports_('torch') || ctx.sem.isUserObject(call.receiver)) return;
+      if (call.args.length || call.kwargs.size) return;
+      ctx.report(hit.node, { data: { replacement: 'float' } });
+      return;
+    }
+    const q = qnameAt(ctx.sem, hit.node);
+    if (!q || !FP64_QNAMES.has(q)) return;
+    const expr = chainOf(hit.node);
+    if (isDtypeQuery(expr)) return;
+    const owner = argCallQname(ctx, expr);
+    if (owner === 'torch.set_default_dtype' || owner === 'torch.set_default_tensor_type') return; // NRN452
+    ctx.report(hit.node, { data: { replacement: q.endsWith('Tensor') ? 'torch.FloatTensor' : 'torch.float32' } });
+  },
+};
+
+const defaultFloat64: Rule = {
+  id: 'NRN452',
+  name: 'default-dtype-float64',
+  category: 'dtype',
+  severity: { xla: 'error', native: 'error' },
+  title: '`torch.set_default_dtype(torch.float64)` makes every new float tensor FP64',
+  message: `Setting the default dtype to float64 makes every floating-point tensor FP64. ${NO_FP64} Keep the default \`torch.float32\`.`,
+  why: `${NO_FP64} With a float64 default every parameter and activation is created in FP64.`,
+  fix: 'Remove the call (or pass `torch.float32`); cast the few tensors that need double precision on the CPU.',
+  docs: DATA_TYPES,
+  source: 'NRN-PT-060',
+  triggers: ['set_default_dtype', 'set_default_tensor_type'],
+  visit(hit, ctx) {
+    if (hit.inString) return;
+    const call = ctx.sem.callOf(hit.node);
+    if (!call || (call.qname !== 'torch.set_default_dtype' && call.qname !== 'torch.set_default_tensor_type')) return;
+    const arg = call.args[0] ?? call.kwargs.get('d') ?? call.kwargs.get('t');
+    if (!arg) return;
+    const q = arg.type === 'identifier' || arg.type === 'attribute' ? ctx.sem.qualifiedName(arg) : null;
+    const strs = ctx.sem.possibleStrings(arg).map((s) => s.value);
+    if ((q && FP64_QNAMES.has(q)) || strs.some((s) => /^torch\.(cuda\.)?DoubleTensor$/.test(s))) {
+      ctx.report(arg, { data: { replacement: 'torch.float32' } });
+    }
+  },
+};
+
+const COMPLEX_DTYPES = new Set(['torch.complex64', 'torch.complex128', 'torch.complex32', 'torch.cfloat', 'torch.cdouble', 'torch.chalf']);
+const COMPLEX_FUNCS = new Set(['torch.view_as_complex', 'torch.polar', 'torch.complex']);
+
+const complexDtype: Rule = {
+  id: 'NRN453',
+  name: 'complex-dtype',
+  category: 'dtype',
+  severity: { xla: 'error', native: 'error' },
+  title: 'Complex tensors (`torch.complex64`, `torch.view_as_complex`, `torch.polar`)',
+  message:
+    'Complex data types are not supported on the Neuron device (NCC_EVRF004). Keep real and imaginary parts as separate real tensors (e.g. cos/sin rotary embeddings as in HF transformers).',
+  why: 'NCC_EVRF004: "Complex data types are not supported on the Neuron device". `torch_neuronx.analyze` reports complex `aten::mul` as unsupported. The Meta-Llama reference RoPE (`torch.polar` + `view_as_complex`) is the usual culprit.',
+  fix: 'Emulate complex arithmetic with separate real and imaginary tensors (the cos/sin RoPE formulation), or run the rare complex op on the CPU.',
+  docs: errCode('EVRF004'),
+  source: 'NRN-PT-061',
+  triggers: ['complex64', 'complex128', 'complex32', 'cfloat', 'cdouble', 'chalf', 'view_as_complex', 'polar', 'complex'],
+  visit(hit, ctx) {
+    if (hit.inString || importStatementOf(hit.node)) return;
+    const q = qnameAt(ctx.sem, hit.node);
+    if (!q) return;
+    if (COMPLEX_DTYPES.has(q)) {
+      if (isDtypeQuery(chainOf(hit.node))) return;
+      ctx.report(hit.node);
+      return;
+    }
+    if (COMPLEX_FUNCS.has(q) && ctx.sem.callOf(hit.node)) ctx.report(hit.node);
+  },
+};
+
+const FFT_FUNCS = /^torch\.fft\.(i?r?fft[2n]?|i?hfft[2n]?)$/;
+
+const fftOp: Rule = {
+  id: 'NRN454',
+  name: 'fft-op',
+  category: 'dtype',
+  severity: { xla: 'error', native: 'error' },
+  title: 'FFTs (`torch.fft.*`, `torch.stft`) produce complex tensors',
+  message:
+    'FFTs produce complex tensors, which the Neuron compiler does not support (`aten::fft_fft` fails in neuronx-cc, NCC_EVRF004). Compute the transform on the CPU or express it as a real matmul with a precomputed DFT basis.',
+  why: '`torch_neuronx.analyze` reports `aten::fft_fft` failing at neuronx-cc; complex types are rejected by NCC_EVRF004.',
+  fix: 'Move the FFT to the CPU (`x.cpu()` before it), or replace it with real-valued ops (a DFT as two matmuls with cos/sin bases).',
+  docs: `${NEURON}frameworks/torch/torch-neuronx/api-reference-guide/inference/api-torch-neuronx-analyze.html`,
+  source: 'NRN-PT-061',
+  triggers: ['fft', 'ifft', 'rfft', 'irfft', 'fft2', 'ifft2', 'rfft2', 'irfft2', 'fftn', 'ifftn', 'rfftn', 'irfftn', 'hfft', 'ihfft', 'stft', 'istft'],
+  visit(hit, ctx) {
+    if (hit.inString) return;
+    const call = ctx.sem.callOf(hit.node);
+    if (!call) return;
+    if (call.qname) {
+      if (FFT_FUNCS.test(call.qname) || call.qname === 'torch.stft' || call.qname === 'torch.istft') ctx.report(hit.node);
+      return;
+    }
+    if ((call.method === 'stft' || call.method === 'istft') && call.receiver && ctx.sem.imports_('torch') && !ctx.sem.isUserObject(call.receiver)) {
+      const rq = ctx.sem.qualifiedName(call.receiver);
+      if (rq && !rq.startsWith('torch')) return;
+      ctx.report(hit.node);
+    }
+  },
+};
+
+/** The tensor operands of a torch call or tensor method (receiver first for methods). */
+function tensorOperands(call: CallInfo, fnQnames: readonly string[], positions: number[], kw: string[]): Node[] {
+  const out: Node[] = [];
+  if (call.qname && fnQnames.includes(call.qname)) {
+    for (const i of positions) if (call.args[i]) out.push(call.args[i]);
+    for (const k of kw) {
+      const v = call.kwargs.get(k);
+      if (v) out.push(v);
+    }
+  }
+  return out;
+}
+
+function methodReceiver(ctx: RuleContext, call: CallInfo, methods: readonly string[]): Node | null {
+  if (!call.method || !methods.includes(call.method) || !call.receiver || call.qname) return null;
+  if (!ctx.sem.imports_('torch') || ctx.sem.isUserObject(call.receiver)) return null;
+  return call.receiver;
+}
+
+const INT32_64: readonly IntKind[] = ['int32', 'int64', 'uint32', 'uint64'];
+
+const intTopk: Rule = {
+  id: 'NRN455',
+  name: 'integer-topk',
+  category: 'dtype',
+  severity: { xla: 'error', native: 'error' },
+  title: '`topk` on an int32/int64 tensor',
+  message: 'TopK does not support int32 or int64 input tensors on Neuron (NCC_EVRF013). Cast to float first: `torch.topk(x.float(), k)`.',
+  why: 'NCC_EVRF013: "TopK does not support int32 or int64 input tensors".',
+  fix: '`torch.topk(x.float(), k)` (exact for integers below 2^24), then cast the values back if needed; the indices are unaffected.',
+  docs: errCode('EVRF013'),
+  source: 'NRN-PT-063',
+  triggers: ['topk'],
+  visit(hit, ctx) {
+    if (hit.inString) return;
+    const call = ctx.sem.callOf(hit.node);
+    if (!call) return;
+    const operands = tensorOperands(call, ['torch.topk'], [0], ['input']);
+    const recv = methodReceiver(ctx, call, ['topk']);
+    if (recv) operands.push(recv);
+    const kind = operands.map((o) => intTensorKind(ctx.sem, o)).find((k) => k && INT32_64.includes(k));
+    if (kind) ctx.report(hit.node, { data: { dtype: kind } });
+  },
+};
+
+const MATMUL_FUNCS = ['torch.matmul', 'torch.mm', 'torch.bmm', 'torch.mv', 'torch.einsum'];
+const INT_SOURCES = ['long', 'int', 'int32', 'int64', 'arange', 'randint', 'randperm', 'LongTensor', 'IntTensor', 'tensor'];
+
+const intMatmul: Rule = {
+  id: 'NRN456',
+  name: 'integer-matmul',
+  category: 'dtype',
+  severity: { xla: 'error', native: 'error' },
+  title: 'Matrix multiplication with int32/int64 operands',
+  message: 'Dot products do not support 32- or 64-bit integer operands on Neuron (NCC_EVRF035): the PE array computes in float. Cast the operands to float (`a.float() @ b.float()`).',
+  why: 'NCC_EVRF035: "dot does not support 32-bit or 64-bit integer operands". `--implicit-integer-downcast=dot` makes the compiler cast, lossily above 2^24.',
+  fix: 'Cast to `float32`/`bfloat16` before `matmul`/`mm`/`bmm`/`einsum`/`@`, or compile with `--implicit-integer-downcast=dot`.',
+  docs: errCode('EVRF035'),
+  source: 'NRN-PT-065',
+  triggers: ['matmul', 'mm', 'bmm', 'mv', 'einsum', ...INT_SOURCES],
+  visit(hit, ctx) {
+    if (hit.inString || importStatementOf(hit.node)) return;
+    if (!ctx.sem.imports_('torch')) return;
+    const call = ctx.sem.callOf(hit.node);
+    if (call && ['matmul', 'mm', 'bmm', 'mv', 'einsum'].includes(hit.word)) {
+      const isEinsum = call.qname === 'torch.einsum';
+      const operands = isEinsum ? call.args.slice(1) : tensorOperands(call, MATMUL_FUNCS, [0, 1], ['input', 'other', 'mat2', 'vec']);
+      const recv = methodReceiver(ctx, call, ['matmul', 'mm', 'bmm', 'mv']);
+      if (recv) operands.push(recv, ...call.args.slice(0, 1));
+      const kind = operands.map((o) => intTensorKind(ctx.sem, o)).find((k) => k && INT32_64.includes(k));
+      if (kind) ctx.report(hit.node, { data: { dtype: kind } });
+      return;
+    }
+    // `a.long() @ b`, or `idx = torch.arange(n)` … `idx @ w`: the integer operand of `@`.
+    let expr: Node = chainOf(hit.node);
+    if (call) expr = call.node;
+    else if (expr.parent?.type === 'keyword_argument' || expr.parent?.type === 'argument_list') {
+      const a = ctx.sem.argumentOf(expr);
+      if (!a) return;
+      expr = a.call.node; // dtype=torch.int64 inside a factory call
+    }
+    const kind = intTensorKind(ctx.sem, expr);
+    if (!kind || !INT32_64.includes(kind)) return;
+    const operandOfMatmul = (n: Node): boolean => {
+      let m = n;
+      while (m.parent?.type === 'parenthesized_expression') m = m.parent;
+      const p = m.parent;
+      return !!p && p.type === 'binary_operator' && p.childForFieldName('operator')?.type === '@';
+    };
+    if (operandOfMatmul(expr)) {
+      ctx.report(expr, { data: { dtype: kind } });
+      return;
+    }
+    const asg = expr.parent;
+    if (asg?.type === 'assignment' && same(asg.childForFieldName('right'), expr)) {
+      const left = asg.childForFieldName('left');
+      if (left?.type !== 'identifier') return;
+      for (const use of ctx.sem.usesOf(left.text, asg)) {
+        if (operandOfMatmul(use) && intTensorKind(ctx.sem, use)) ctx.report(use, { data: { dtype: kind } });
+      }
+    }
+  },
+};
+
+const intScatterReduce: Rule = {
+  id: 'NRN457',
+  name: 'integer-scatter-reduce',
+  category: 'dtype',
+  severity: { xla: 'error', native: 'error' },
+  title: '`scatter_reduce` on integer or bool tensors',
+  message: 'Scatter-reduce is supported only for floating-point tensors on Neuron (NCC_EVRF016). Cast the input and `src` to `float32`/`bfloat16`.',
+  why: 'NCC_EVRF016: the scatter-reduce hardware supports floating point only.',
+  fix: 'Cast `input` and `src` to `float32` (exact for integers below 2^24) and cast the result back.',
+  docs: errCode('EVRF016'),
+  source: 'NRN-PT-064',
+  triggers: ['scatter_reduce', 'scatter_reduce_'],
+  visit(hit, ctx) {
+    if (hit.inString) return;
+    const call = ctx.sem.callOf(hit.node);
+    if (!call) return;
+    const operands = tensorOperands(call, ['torch.scatter_reduce'], [0, 3], ['input', 'src']);
+    const recv = methodReceiver(ctx, call, ['scatter_reduce', 'scatter_reduce_']);
+    if (recv) {
+      operands.push(recv);
+      const src = call.kwargs.get('src') ?? call.args[2];
+      if (src) operands.push(src);
+    }
+    const kind = operands.map((o) => intTensorKind(ctx.sem, o)).find((k) => k !== null);
+    if (kind) ctx.report(hit.node, { data: { dtype: kind } });
+  },
+};
+
+const COLLECTIVES: Record<string, number> = {
+  'torch.distributed.all_reduce': 0,
+  'torch.distributed.reduce': 0,
+  'torch.distributed.reduce_scatter_tensor': 1,
+  'torch_xla.core.xla_model.all_reduce': 1,
+  'torch_xla.core.xla_model.reduce_scatter': 1,
+};
+
+const intCollective: Rule = {
+  id: 'NRN458',
+  name: 'integer-collective',
+  category: 'dtype',
+  severity: { xla: 'error', native: 'error' },
+  title: '`all_reduce` / `reduce_scatter` of an integer tensor',
+  message: 'Neuron collectives reduce in float and reject integer operands by default (NCC_EVRF061 / NCC_EVRF063). Cast to float before the collective (e.g. token counts: `count.float()`).',
+  why: 'NCC_EVRF061 (all-reduce) and NCC_EVRF063 (reduce-scatter): integer operands are rejected unless `--implicit-integer-downcast=all_reduce` / `=reduce_scatter` is given.',
+  fix: 'Reduce a float tensor (`torch.tensor(n, dtype=torch.float32)`), or compile with `--implicit-integer-downcast=all_reduce`.',
+  docs: errCode('EVRF061'),
+  source: 'NRN-PT-066',
+  triggers: ['all_reduce', 'reduce', 'reduce_scatter_tensor', 'reduce_scatter'],
+  visit(hit, ctx) {
+    if (hit.inString) return;
+    const call = ctx.sem.callOf(hit.node);
+    if (!call?.qname || !(call.qname in COLLECTIVES)) return;
+    const pos = COLLECTIVES[call.qname];
+    const t = call.args[pos] ?? call.kwargs.get('tensor') ?? call.kwargs.get('input') ?? call.kwargs.get('inputs');
+    const kind = intTensorKind(ctx.sem, t);
+    if (kind && kind !== 'bool') ctx.report(hit.node, { data: { dtype: kind } });
+  },
+};
+
+const BAD_FP8 = new Set(['float8_e4m3fnuz', 'float8_e5m2fnuz', 'float8_e4m3b11fnuz', 'float4_e2m1fn_x2', 'float4_e2m1fn']);
+
+const unsupportedFp8: Rule = {
+  id: 'NRN459',
+  name: 'unsupported-fp8-dtype',
+  category: 'dtype',
+  severity: { xla: 'error', native: 'error' },
+  title: 'FP8 `*fnuz` variants and FP4 dtypes',
+  message: 'This FP8/FP4 variant is not supported by the Neuron compiler (NCC_EVRF005 / NCC_ESPP047 / NCC_ESPP004). Use `float8_e4m3` / `float8_e5m2` (JAX) or `float8_e4m3fn` / `float8_e5m2` (PyTorch), or bf16.',
+  why: 'NCC_EVRF005 and NCC_ESPP047 reject the `fnuz` FP8 formats; NCC_ESPP004 rejects `float4_e2m1fn`. jax-neuronx: "Neuron only supports float8_e4m3 and float8_e5m2 for FP8 dtypes".',
+  fix: 'Use a supported FP8 format or bf16/fp16.',
+  docs: errCode('EVRF005'),
+  source: 'NRN-PT-069',
+  stackNote: 'JAX: see also NRN-JAX-018 (same formats).',
+  triggers: [...BAD_FP8],
+  visit(hit, ctx) {
+    if (hit.inString || importStatementOf(hit.node)) return;
+    const q = qnameAt(ctx.sem, hit.node);
+    if (!q || !/^(torch|jax\.numpy|ml_dtypes|jax\.dtypes)\./.test(q) || !BAD_FP8.has(q.slice(q.lastIndexOf('.') + 1))) return;
+    if (isDtypeQuery(chainOf(hit.node))) return;
+    ctx.report(hit.node);
+  },
+};
+
+export const rules: Rule[] = [float64, defaultFloat64, complexDtype, fftOp, intTopk, intMatmul, intScatterReduce, intCollective, unsupportedFp8];

@@ -280,6 +280,7 @@ export function intTensorKind(sem: Semantic, expr: Node | undefined | null, dept
     if (dt) return intDtypeOf(sem, dt);
     if (INT_FACTORIES.has(q)) return 'int64';
     if (q === 'torch.arange' && call.args.length > 0 && call.args.every((a) => isIntScalarExpr(sem, a))) return 'int64';
+    if (q === 'jax.numpy.arange' && call.args.length > 0 && call.args.every((a) => isIntScalarExpr(sem, a))) return 'int32';
     if ((q === 'torch.tensor' || q === 'torch.as_tensor') && call.args[0] && (isIntLiteralList(call.args[0]) || isIntScalarExpr(sem, call.args[0]))) return 'int64';
     if (q.endsWith('_like') && call.args[0]) return intTensorKind(sem, call.args[0], depth + 1);
     return null;
