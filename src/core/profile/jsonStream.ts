@@ -221,7 +221,7 @@ export async function streamJsonFile(path: string, handlers: JsonStreamHandlers,
     let value: unknown;
     try {
       value = JSON.parse(text);
-    } catch (e) {
+    } catch {
       return false;
     }
     if (isItem) handlers.onArrayItem(key, value);

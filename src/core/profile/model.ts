@@ -11,7 +11,9 @@ export type ProfileFormat =
   | 'chrome-trace'
   | 'system-profile'
   | 'neuron-monitor'
-  | 'ntff';
+  | 'ntff'
+  /** Not a recognised profile (the model then only carries warnings). */
+  | 'unknown';
 
 export interface EngineStat {
   /** Lower-case: tensor, vector, scalar, gpsimd, sync, or another name the format has. */
@@ -112,4 +114,15 @@ export interface ProfileModel {
   sectionsRead?: string[];
   /** Version of the source format when known (Parquet profile_schema_version, profiler version). */
   formatVersion?: string | null;
+  /** Sampled time series (neuron-monitor utilisation, host memory, …); `t` is ns from the series start. */
+  series?: TimeSeries[];
+}
+
+export interface TimeSeries {
+  id: string;
+  label: string;
+  /** e.g. 'percent' (0–100), 'bytes', 'flops'. */
+  unit: string;
+  t: Float64Array;
+  v: Float64Array;
 }
