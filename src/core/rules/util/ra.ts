@@ -1,0 +1,381 @@
+// Shared helpers for the cuda-device, cuda-api, mixed-precision, distributed, lazy-execution,
+// host-sync and dynamic-shape rule modules. Pure syntax-tree and Semantic queries; no engine changes.
+import type { Node } from 'web-tree-sitter';
+import type { CallInfo, Semantic } from '../../semantic/semantic';
+import type { RuleContext } from '../api';
+
+export const NEURON = 'https://awsdocs-neuron.readthedocs-hosted.com/en/latest';
+export const RA_DOCS = {
+  programmingGuide: `${NEURON}/archive/nxd-training/pytorch-neuron-programming-guide.html`,
+  nativeOverview: `${NEURON}/frameworks/torch/pytorch-native-overview.html`,
+  pytorch29: `${NEURON}/archive/appnotes/torch-neuronx/introducing-pytorch-2-9.html`,
+  pytorch2x: `${NEURON}/archive/appnotes/torch-neuronx/introducing-pytorch-2-x.html`,
+  debug: `${NEURON}/archive/nxd-training/pytorch-neuron-debug.html`,
+  troubleshooting: `${NEURON}/archive/nxd-training/training-troubleshooting.html`,
+  dataTypes: `${NEURON}/about-neuron/arch/neuron-features/data-types.html`,
+  trace: `${NEURON}/frameworks/torch/torch-neuronx/api-reference-guide/inference/api-torch-neuronx-trace.html`,
+  emod025: `${NEURON}/compiler/error-codes/EMOD025.html`,
+  nativeIndex: `${NEURON}/torch/index.html`,
+  compileReference: `${NEURON}/torch/compile/reference-torch-compile.html`,
+  runtimeConfig: `${NEURON}/neuron-runtime/nrt-configurable-parameters.html`,
+  ptxlaTroubleshoot: 'https://github.com/pytorch/xla/blob/master/docs/source/learn/troubleshoot.md',
+  ptxlaMigration: 'https://github.com/pytorch/xla/blob/master/docs/source/learn/gpu-to-tpu-migration.md',
+  ptxlaAmp: 'https://github.com/pytorch/xla/blob/master/docs/source/perf/amp.md',
+} as const;
+
+export function same(a: Node | null | undefined, b: Node | null | undefined): boolean {
+  return !!a && !!b && a.startIndex === b.startIndex && a.endIndex === b.endIndex && a.type === b.type;
+}
+
+/** The dotted expression that ends at identifier `node` (`torch.cuda.synchronize` for `synchronize`). */
+export function chainOf(node: Node): Node {
+  let n = node;
+  while (n.parent && n.parent.type === 'attribute' && same(n.parent.childForFieldName('attribute'), n)) n = n.parent;
+  return n;
+}
+
+export function qnameAt(sem: Semantic, node: Node): string | null {
+  return sem.qualifiedName(chainOf(node));
+}
+
+/** Strip `( … )` around an expression. */
+export function unparen(node: Node): Node {
+  let n = node;
+  while (n.type === 'parenthesized_expression' && n.namedChildCount === 1) n = n.namedChildren[0];
+  return n;
+}
+
+/** Pre-order walk of named descendants; return `false` from `fn` to skip a subtree. */
+export function walk(node: Node, fn: (n: Node) => boolean | void): void {
+  const stack: Node[] = [node];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (fn(n) === false) continue;
+    const kids = n.namedChildren;
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+  }
+}
+
+export function findAll(node: Node, pred: (n: Node) => boolean): Node[] {
+  const out: Node[] = [];
+  walk(node, (n) => {
+    if (pred(n)) out.push(n);
+  });
+  return out;
+}
+
+export function rootOf(node: Node): Node {
+  let n = node;
+  while (n.parent) n = n.parent;
+  return n;
+}
+
+/** Per-analysis cache keyed by the Semantic instance (one per analysed file). */
+const caches = new WeakMap<object, Map<string, unknown>>();
+export function cached<T>(ctx: RuleContext, key: string, compute: () => T): T {
+  let m = caches.get(ctx.sem);
+  if (!m) caches.set(ctx.sem, (m = new Map()));
+  if (!m.has(key)) m.set(key, compute());
+  return m.get(key) as T;
+}
+
+/** Every call in the file whose qualified name or method passes `pred` (computed once per file and key). */
+export function fileCalls(ctx: RuleContext, node: Node): CallInfo[] {
+  return cached(ctx, 'calls', () => findAll(rootOf(node), (n) => n.type === 'call').map((c) => ctx.sem.call(c)));
+}
+
+export function fileHasCall(ctx: RuleContext, node: Node, key: string, pred: (c: CallInfo) => boolean): boolean {
+  return cached(ctx, 'has:' + key, () => fileCalls(ctx, node).some(pred));
+}
+
+/** The file runs a backward pass (`x.backward()`), i.e. it trains. */
+export function fileTrains(ctx: RuleContext, node: Node): boolean {
+  return fileHasCall(ctx, node, 'backward', (c) => c.method === 'backward');
+}
+
+export function usesXla(ctx: RuleContext): boolean {
+  return ctx.sem.imports_('torch_xla');
+}
+
+/** The enclosing node of one of `types`, stopping at function/class boundaries unless `crossScopes`. */
+export function enclosing(node: Node, types: readonly string[], crossScopes = false): Node | null {
+  for (let p = node.parent; p; p = p.parent) {
+    if (types.includes(p.type)) return p;
+    if (!crossScopes && (p.type === 'function_definition' || p.type === 'class_definition' || p.type === 'lambda')) return null;
+  }
+  return null;
+}
+
+export function enclosingFunction(node: Node): Node | null {
+  for (let p = node.parent; p; p = p.parent) if (p.type === 'function_definition') return p;
+  return null;
+}
+
+/** Methods whose body is compiled model code (traced, compiled or run once per step). */
+const MODEL_METHODS = new Set(['forward', 'training_step', 'validation_step', 'test_step', 'predict_step', 'train_step', 'eval_step', 'compute_loss', 'step_fn']);
+
+/** Inside a training/eval loop (possibly through a helper) or inside a model's `forward`-like method. */
+export function inModelCode(ctx: RuleContext, node: Node): boolean {
+  if (ctx.sem.inHotLoop(node)) return true;
+  const fn = enclosingFunction(node);
+  const name = fn?.childForFieldName('name')?.text;
+  return !!name && MODEL_METHODS.has(name);
+}
+
+/** Where a function named `name` is passed as `collate_fn=` or to `.map(…)` / `.with_transform(…)`. */
+export function isPerBatchFunction(ctx: RuleContext, fn: Node): boolean {
+  const name = fn.childForFieldName('name')?.text;
+  if (!name) return false;
+  return ctx.sem.usesOf(name).some((u) => {
+    const arg = ctx.sem.argumentOf(u);
+    if (!arg) return false;
+    if (arg.keyword === 'collate_fn') return true;
+    return arg.call.method === 'map' || arg.call.method === 'set_transform' || arg.call.method === 'with_transform';
+  });
+}
+
+const NUMPY_LIKE = /^(?:numpy|pandas|jax|tensorflow|cupy|scipy|polars)\b/;
+
+/** The expression is known to come from numpy/pandas/jax/… (so a torch-specific rule must not fire). */
+export function isForeignArray(ctx: RuleContext, expr: Node, depth = 0): boolean {
+  const e = unparen(expr);
+  if (depth > 3) return false;
+  if (e.type === 'call') {
+    const c = ctx.sem.call(e);
+    if (c.qname && NUMPY_LIKE.test(c.qname)) return true;
+    if (c.receiver && !c.qname) return isForeignArray(ctx, c.receiver, depth + 1);
+    return false;
+  }
+  if (e.type === 'identifier' || e.type === 'attribute') {
+    const q = ctx.sem.qualifiedName(e);
+    if (q && NUMPY_LIKE.test(q)) return true;
+    const key = ctx.sem.dottedName(e);
+    if (!key) return false;
+    const rhs = ctx.sem.assignmentsOf(key, e);
+    return rhs.length > 0 && rhs.every((r) => isForeignArray(ctx, r, depth + 1));
+  }
+  if (e.type === 'subscript') {
+    const v = e.childForFieldName('value');
+    return !!v && isForeignArray(ctx, v, depth + 1);
+  }
+  return false;
+}
+
+/** Tensor methods that return a tensor. */
+const TENSOR_METHODS = new Set([
+  'sum', 'mean', 'max', 'min', 'abs', 'detach', 'clone', 'float', 'half', 'bfloat16', 'double', 'long', 'int', 'bool', 'to', 'view',
+  'reshape', 'squeeze', 'unsqueeze', 'argmax', 'argmin', 'softmax', 'log_softmax', 'exp', 'log', 'sqrt', 'pow', 'norm', 'any', 'all',
+  'eq', 'ne', 'gt', 'lt', 'ge', 'le', 'mul', 'add', 'sub', 'div', 'matmul', 'transpose', 'permute', 'flatten', 'contiguous', 'masked_fill',
+  'isnan', 'isinf', 'isfinite', 'logical_and', 'logical_or', 'logical_not', 'count_nonzero', 'prod', 'std', 'var', 'sigmoid', 'tanh', 'relu',
+  'clamp', 'round', 'floor', 'ceil', 'type_as', 'expand', 'repeat', 'gather', 'index_select', 'nonzero', 'unique', 'cumsum', 'topk', 'sort',
+]);
+/** Methods / attributes whose result is a host (Python or numpy) value: reading it already synchronised. */
+const HOST_METHODS = new Set(['item', 'tolist', 'numpy', 'cpu', 'size', 'dim', 'numel', 'ndimension', 'nelement', 'get_device', 'stride', 'data_ptr', 'element_size', 'keys', 'items', 'values', 'format', 'join', 'split', 'strip']);
+const TORCH_HOST_FUNCS = /^torch\.(?:cuda|backends|distributed|device|Size|is_tensor|is_floating_point|numel|get_default_dtype|manual_seed|save|load|set_|use_|no_grad|inference_mode|enable_grad|autocast|amp|utils|optim|jit|compile|hub|onnx|random\.|equal$|allclose$|is_)/;
+const TENSOR_ATTRS = new Set(['loss', 'logits', 'grad', 'data', 'last_hidden_state', 'pooler_output', 'hidden_states']);
+const MODEL_NAMES = /^(?:model|net|network|module|criterion|loss_fn|loss_fct|lossfn|loss_func|loss_function|ddp_model|encoder|decoder|classifier)$/i;
+const LOADER_NAMES = /loader$|^loader|dataloader/i;
+
+/**
+ * Heuristic: the expression evaluates to a torch tensor that lives on the device. True for calls of
+ * `torch.*` functions and of modules (`model(x)`, `criterion(out, y)`), tensor methods on such values,
+ * arithmetic and comparisons involving them, `outputs.loss`/`.logits`/`.grad`, names whose
+ * `.backward()` is called, names bound to such expressions, and batches drawn from a DataLoader.
+ */
+export function isTensorish(ctx: RuleContext, expr: Node, depth = 0): boolean {
+  if (depth > 4) return false;
+  const e = unparen(expr);
+  switch (e.type) {
+    case 'call': {
+      const c = ctx.sem.call(e);
+      if (c.qname) {
+        if (TORCH_HOST_FUNCS.test(c.qname)) return false;
+        if (c.qname.startsWith('torch.')) return true;
+        if (c.qname.startsWith('torch_xla')) return false;
+        if (c.method && c.receiver && c.qname.split('.').length > 1 && !ctx.sem.qualifiedName(c.receiver)?.startsWith('torch')) return false;
+      }
+      if (c.method && c.receiver) {
+        if (HOST_METHODS.has(c.method)) return false;
+        if (TENSOR_METHODS.has(c.method)) return !isForeignArray(ctx, c.receiver) && isTensorish(ctx, c.receiver, depth + 1);
+        return false;
+      }
+      if (c.func.type === 'identifier') {
+        const name = c.func.text;
+        if (MODEL_NAMES.test(name)) return true;
+        const rhs = ctx.sem.assignmentsOf(name, e);
+        return rhs.some((r) => {
+          if (r.type !== 'call') return false;
+          const rc = ctx.sem.call(r);
+          return !!rc.qname && (/^torch\.nn\./.test(rc.qname) || /^transformers\..*(?:Model|ForCausalLM|For\w+)/.test(rc.qname) || /\.from_pretrained$/.test(rc.qname));
+        });
+      }
+      if (c.func.type === 'attribute') return /^self\.(?:model|net|criterion|loss_fn|module)$/.test(ctx.sem.dottedName(c.func) ?? '');
+      return false;
+    }
+    case 'attribute': {
+      const q = ctx.sem.qualifiedName(e);
+      if (q) return false; // module attribute (torch.float32, np.pi)
+      const attr = e.childForFieldName('attribute')?.text ?? '';
+      if (attr === 'shape' || attr === 'dtype' || attr === 'device' || attr === 'ndim') return false;
+      if (TENSOR_ATTRS.has(attr)) return true;
+      return hasBackward(ctx, e) || boundToTensor(ctx, e, depth);
+    }
+    case 'identifier': {
+      if (ctx.sem.qualifiedName(e)) return false;
+      if (hasBackward(ctx, e)) return true;
+      if (boundToTensor(ctx, e, depth)) return true;
+      return isLoaderBatch(ctx, e);
+    }
+    case 'binary_operator': {
+      const l = e.childForFieldName('left');
+      const r = e.childForFieldName('right');
+      return (!!l && isTensorish(ctx, l, depth + 1)) || (!!r && isTensorish(ctx, r, depth + 1));
+    }
+    case 'comparison_operator':
+      return e.namedChildren.some((k) => isTensorish(ctx, k, depth + 1));
+    case 'unary_operator': {
+      const a = e.childForFieldName('argument');
+      return !!a && isTensorish(ctx, a, depth + 1);
+    }
+    case 'subscript': {
+      const v = e.childForFieldName('value');
+      return !!v && isTensorish(ctx, v, depth + 1);
+    }
+    default:
+      return false;
+  }
+}
+
+function hasBackward(ctx: RuleContext, e: Node): boolean {
+  const key = ctx.sem.dottedName(e);
+  if (!key) return false;
+  const set = cached(ctx, 'backwardReceivers', () => {
+    const s = new Set<string>();
+    for (const c of fileCalls(ctx, e)) if (c.method === 'backward' && c.receiver) {
+      const d = ctx.sem.dottedName(unparen(c.receiver));
+      if (d) s.add(d);
+      // scaler.scale(loss).backward()
+      if (c.receiver.type === 'call') for (const a of ctx.sem.call(c.receiver).args) {
+        const ad = ctx.sem.dottedName(a);
+        if (ad) s.add(ad);
+      }
+    }
+    return s;
+  });
+  return set.has(key);
+}
+
+function boundToTensor(ctx: RuleContext, e: Node, depth: number): boolean {
+  const key = ctx.sem.dottedName(e);
+  if (!key) return false;
+  return ctx.sem.assignmentsOf(key, e).some((r) => !(r.startIndex <= e.startIndex && e.endIndex <= r.endIndex) && isTensorish(ctx, r, depth + 1));
+}
+
+/** `x` in `for x, y in train_loader:` (a batch drawn from a DataLoader). */
+function isLoaderBatch(ctx: RuleContext, id: Node): boolean {
+  for (let p = id.parent; p; p = p.parent) {
+    if (p.type === 'function_definition' || p.type === 'module') break;
+    if (p.type !== 'for_statement') continue;
+    const left = p.childForFieldName('left');
+    if (!left || !findAll(left, (n) => n.type === 'identifier' && n.text === id.text).length) continue;
+    let right = p.childForFieldName('right');
+    if (!right) return false;
+    right = unparen(right);
+    // enumerate(loader) / tqdm(loader)
+    if (right.type === 'call') {
+      const c = ctx.sem.call(right);
+      if (c.qname && /DataLoader$|MpDeviceLoader$|ParallelLoader$/.test(c.qname)) return true;
+      if (c.args[0]) right = unparen(c.args[0]);
+    }
+    if (right.type === 'identifier' || right.type === 'attribute') {
+      const name = ctx.sem.dottedName(right) ?? '';
+      const last = name.slice(name.lastIndexOf('.') + 1);
+      if (LOADER_NAMES.test(last)) return true;
+      return ctx.sem.assignmentsOf(name, right).some((r) => r.type === 'call' && /DataLoader$|MpDeviceLoader$|ParallelLoader$/.test(ctx.sem.call(r).qname ?? ''));
+    }
+    return false;
+  }
+  return false;
+}
+
+/** The string node for a hit inside a string. */
+export function stringOf(hitNode: Node): Node | null {
+  for (let n: Node | null = hitNode; n; n = n.parent) if (n.type === 'string') return n;
+  return null;
+}
+
+/** `os.environ[K] = v`, `os.environ.setdefault(K, v)`, `os.putenv(K, v)`, `os.environ.update({K: v})`: the key string is written. */
+export function isEnvWrite(ctx: RuleContext, str: Node): boolean {
+  const p = str.parent;
+  if (!p) return false;
+  if (p.type === 'subscript' && same(p.childForFieldName('subscript'), str)) {
+    const v = p.childForFieldName('value');
+    if (!v || ctx.sem.qualifiedName(v) !== 'os.environ') return false;
+    const a = p.parent;
+    return !!a && (a.type === 'assignment' || a.type === 'augmented_assignment') && same(a.childForFieldName('left'), p);
+  }
+  const arg = ctx.sem.argumentOf(str);
+  if (arg && arg.index === 0 && (arg.call.qname === 'os.environ.setdefault' || arg.call.qname === 'os.putenv')) return true;
+  if (p.type === 'pair' && same(p.childForFieldName('key'), str)) {
+    const dict = p.parent;
+    const darg = dict && ctx.sem.argumentOf(dict);
+    if (darg && darg.call.qname === 'os.environ.update') return true;
+  }
+  if (p.type === 'keyword_argument') return false;
+  return false;
+}
+
+/** Climb through `( … )`, `not`, `and`/`or` to the expression used as a truth value. */
+export function conditionRoot(node: Node): Node {
+  let n = node;
+  while (n.parent && (n.parent.type === 'parenthesized_expression' || n.parent.type === 'not_operator' || n.parent.type === 'boolean_operator')) n = n.parent;
+  return n;
+}
+
+/** True if `expr` is the condition of an if/elif/while/conditional expression/assert. */
+export function isConditionOf(expr: Node): boolean {
+  const p = expr.parent;
+  if (!p) return false;
+  if ((p.type === 'if_statement' || p.type === 'elif_clause' || p.type === 'while_statement') && same(p.childForFieldName('condition'), expr)) return true;
+  if (p.type === 'conditional_expression') return same(p.namedChildren[1], expr);
+  if (p.type === 'assert_statement') return same(p.namedChildren[0], expr);
+  return false;
+}
+
+/** The node to report for a call to a qualified API: its callee (`torch.cuda.synchronize`). */
+export function calleeOf(call: CallInfo): Node {
+  return call.func;
+}
+
+/** The name a call's result is assigned to (`scaler` in `scaler = GradScaler()`), or null. */
+export function assignedName(ctx: RuleContext, node: Node): string | null {
+  let n = node;
+  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+  const p = n.parent;
+  if (p?.type === 'assignment' && same(p.childForFieldName('right'), n)) {
+    const l = p.childForFieldName('left');
+    return l ? ctx.sem.dottedName(l) : null;
+  }
+  return null;
+}
+
+/** Function-call targets of a region that are functions defined in the same file (one level). */
+export function localFunctionsCalledIn(ctx: RuleContext, region: Node): Node[] {
+  const defs = cached(ctx, 'defs', () => {
+    const m = new Map<string, Node>();
+    for (const d of findAll(rootOf(region), (n) => n.type === 'function_definition')) {
+      const name = d.childForFieldName('name')?.text;
+      if (name && !m.has(name)) m.set(name, d);
+    }
+    return m;
+  });
+  const out: Node[] = [];
+  for (const c of findAll(region, (n) => n.type === 'call')) {
+    const f = c.childForFieldName('function');
+    if (!f) continue;
+    const name = f.type === 'identifier' ? f.text : f.type === 'attribute' && f.childForFieldName('object')?.text === 'self' ? f.childForFieldName('attribute')?.text : undefined;
+    const d = name ? defs.get(name) : undefined;
+    if (d && !(d.startIndex <= region.startIndex && region.endIndex <= d.endIndex)) out.push(d);
+  }
+  return out;
+}

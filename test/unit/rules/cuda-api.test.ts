@@ -1,0 +1,235 @@
+import { strict as assert } from 'node:assert';
+import { at, findingsOf } from '../helpers';
+
+describe('cuda-api', () => {
+  describe('NRN151 torch.cuda runtime APIs', () => {
+    it('fires on synchronize, memory stats, set_device and streams, at the callee, with per-API severity', async () => {
+      const f = await findingsOf('NRN151', `
+        import torch
+        torch.cuda.synchronize()
+        torch.cuda.empty_cache()
+        used = torch.cuda.max_memory_allocated()
+        torch.cuda.set_device(0)
+        n = torch.cuda.device_count()
+        s = torch.cuda.Stream()
+      `);
+      assert.deepEqual(at(f), [[2, 1], [3, 1], [4, 8], [5, 1], [6, 5], [7, 5]]);
+      assert.deepEqual(f.map((x) => x.severity), ['error', 'info', 'warning', 'error', 'warning', 'error']);
+      assert.equal(f[0].data?.replacement, 'torch_xla.sync');
+      assert.match(f[0].message, /torch_xla\.sync\(\)/);
+      assert.equal(f[0].range.end.character, 22);
+    });
+    it('resolves aliases and names the native replacement', async () => {
+      const f = await findingsOf('NRN151', `
+        import torch as T
+        from torch.cuda import synchronize as sync
+        T.cuda.synchronize()
+        sync()
+      `, 'native');
+      assert.deepEqual(at(f), [[3, 1], [4, 1]]);
+      assert.match(f[0].message, /torch\.accelerator\.synchronize/);
+      assert.equal(f[1].data?.replacement, 'torch.accelerator.synchronize');
+    });
+    it('does not fire on comments, strings, other libraries, user objects or torch_xla', async () => {
+      const f = await findingsOf('NRN151', `
+        import torch
+        import cupy
+        import torch_xla
+        # torch.cuda.synchronize()
+        msg = "call torch.cuda.synchronize() first"
+        cupy.cuda.Stream()
+        class Runner:
+            def synchronize(self):
+                pass
+        Runner().synchronize()
+        torch_xla.sync()
+        def f(s: torch.cuda.Stream):
+            return s
+      `);
+      assert.deepEqual(f, []);
+    });
+  });
+
+  describe('NRN152 torch.cuda.is_available() choosing the device', () => {
+    it('fires in conditions, conditional expressions and flags used as conditions', async () => {
+      const f = await findingsOf('NRN152', `
+        import torch
+        if torch.cuda.is_available():
+            device = "cuda"
+        dev = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+        use_cuda = not no_cuda and torch.cuda.is_available()
+        if use_cuda:
+            pass
+        assert torch.cuda.is_available()
+      `);
+      assert.deepEqual(at(f), [[2, 4], [4, 30], [5, 28], [8, 8]]);
+      assert.equal(f[3].severity, 'error');
+      assert.equal(f[0].severity, 'warning');
+    });
+    it('names torch.accelerator on the native stack', async () => {
+      const [f] = await findingsOf('NRN152', 'import torch\nif torch.cuda.is_available():\n    pass\n', 'native');
+      assert.match(f.message, /torch\.accelerator\.is_available/);
+    });
+    it('does not fire when the result does not choose anything, in strings or comments', async () => {
+      const f = await findingsOf('NRN152', `
+        import torch
+        loader = DataLoader(ds, pin_memory=torch.cuda.is_available())
+        print("torch.cuda.is_available()")
+        # if torch.cuda.is_available():
+        ok = torch.cuda.is_available()
+        log(ok)
+        if torch.accelerator.is_available():
+            pass
+      `);
+      assert.deepEqual(f, []);
+    });
+  });
+
+  describe('NRN153 cuDNN / TF32 knobs', () => {
+    it('fires on assignments and SDP switches, at the setting', async () => {
+      const f = await findingsOf('NRN153', `
+        import torch
+        from torch.backends import cudnn
+        torch.backends.cudnn.benchmark = True
+        cudnn.deterministic = True
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cuda.enable_flash_sdp(False)
+      `);
+      assert.deepEqual(at(f), [[3, 1], [4, 1], [5, 1], [6, 1]]);
+      assert.equal(f[0].data?.setting, 'torch.backends.cudnn.benchmark');
+      assert.equal(f[0].severity, 'info');
+      assert.equal(f[0].fixable, true);
+    });
+    it('does not fire when the knob is only read, on other modules or in comments', async () => {
+      const f = await findingsOf('NRN153', `
+        import torch
+        if torch.backends.cudnn.enabled:
+            pass
+        config.benchmark = True
+        benchmark = True
+        # torch.backends.cudnn.benchmark = True
+        torch.backends.mkldnn.enabled = False
+      `);
+      assert.deepEqual(f, []);
+    });
+  });
+
+  describe('NRN154 CUDA graphs', () => {
+    it('fires on CUDAGraph, torch.cuda.graph and make_graphed_callables', async () => {
+      const f = await findingsOf('NRN154', `
+        import torch
+        g = torch.cuda.CUDAGraph()
+        with torch.cuda.graph(g):
+            y = model(x)
+        from torch.cuda import make_graphed_callables as mgc
+        m = mgc(model, (x,))
+      `);
+      assert.deepEqual(at(f), [[2, 5], [3, 6], [6, 5]]);
+    });
+    it('does not fire on other graph APIs', async () => {
+      const f = await findingsOf('NRN154', `
+        import torch
+        import networkx as nx
+        g = nx.graph()
+        gm = torch.fx.symbolic_trace(model).graph
+        # torch.cuda.graph(g)
+      `);
+      assert.deepEqual(f, []);
+    });
+  });
+
+  describe('NRN155 NVTX', () => {
+    it('fires on torch.cuda.nvtx calls and the nvtx package import', async () => {
+      const f = await findingsOf('NRN155', `
+        import torch
+        import nvtx
+        torch.cuda.nvtx.range_push("fwd")
+        torch.cuda.nvtx.range_pop()
+        with torch.autograd.profiler.emit_nvtx():
+            pass
+      `);
+      assert.deepEqual(at(f), [[2, 8], [3, 1], [4, 1], [5, 6]]);
+    });
+    it('does not fire on the builtin range or other mark functions', async () => {
+      const f = await findingsOf('NRN155', `
+        import torch
+        import pytest
+        for i in range(3):
+            pass
+        @pytest.mark.slow
+        def test():
+            pass
+        # torch.cuda.nvtx.range_push("x")
+      `);
+      assert.deepEqual(f, []);
+    });
+  });
+
+  describe('NRN156 NVIDIA monitoring tools', () => {
+    it('fires on pynvml/GPUtil imports and nvidia-smi subprocesses', async () => {
+      const f = await findingsOf('NRN156', `
+        import pynvml
+        from GPUtil import getGPUs
+        import subprocess, os
+        subprocess.run(["nvidia-smi", "-L"])
+        os.system("nvidia-smi --query-gpu=memory.used --format=csv")
+        pynvml.nvmlInit()
+      `);
+      assert.deepEqual(at(f), [[1, 8], [2, 6], [4, 17], [5, 11]]);
+    });
+    it('does not fire on text mentioning nvidia-smi or on other commands', async () => {
+      const f = await findingsOf('NRN156', `
+        import subprocess
+        print("run nvidia-smi to check")
+        subprocess.run(["neuron-ls"])
+        # import pynvml
+        help = "pynvml is not needed"
+      `);
+      assert.deepEqual(f, []);
+    });
+  });
+
+  describe('NRN157 CUDA device queries', () => {
+    it('fires on get_device_name and get_device_properties', async () => {
+      const f = await findingsOf('NRN157', `
+        import torch
+        name = torch.cuda.get_device_name(0)
+        props = torch.cuda.get_device_properties(0)
+      `);
+      assert.deepEqual(at(f), [[2, 8], [3, 9]]);
+      assert.equal(f[0].severity, 'error');
+    });
+    it('does not fire on user functions with the same name or on comments', async () => {
+      const f = await findingsOf('NRN157', `
+        import torch
+        def get_device_name(i):
+            return "neuron"
+        get_device_name(0)
+        # torch.cuda.get_device_name(0)
+      `);
+      assert.deepEqual(f, []);
+    });
+  });
+
+  describe('NRN158 torch.cuda seeding', () => {
+    it('fires on manual_seed_all and manual_seed under torch.cuda', async () => {
+      const f = await findingsOf('NRN158', `
+        import torch
+        torch.manual_seed(0)
+        torch.cuda.manual_seed_all(0)
+        torch.cuda.manual_seed(0)
+      `);
+      assert.deepEqual(at(f), [[3, 1], [4, 1]]);
+    });
+    it('does not fire on torch.manual_seed, numpy or random', async () => {
+      const f = await findingsOf('NRN158', `
+        import torch, random
+        import numpy as np
+        torch.manual_seed(0)
+        np.random.seed(0)
+        random.seed(0)
+      `);
+      assert.deepEqual(f, []);
+    });
+  });
+});
