@@ -4,6 +4,7 @@ import type { Rule } from './api';
 import type { RelatedInfo } from '../types';
 import { DOCS } from './util/docs';
 import { deviceSinkOf, isCudaDeviceString, isDeviceSlot, outerValue } from './util/device';
+import { RA_DOCS, chainOf, isEnvWrite, qnameAt, stringOf } from './util/ra';
 
 const CPU_BUILD = 'Neuron PyTorch wheels are CPU builds, so CUDA placement fails with "Torch not compiled with CUDA enabled".';
 
@@ -94,4 +95,124 @@ const cudaDeviceString: Rule = {
   },
 };
 
-export const rules: Rule[] = [cudaMethod, cudaDeviceString];
+/** Integer device ordinals mean CUDA in torch: `torch.device(0)`, `.to(0)`, `device=0` in torch factories. */
+const intDevice: Rule = {
+  id: 'NRN103',
+  name: 'integer-cuda-ordinal',
+  category: 'cuda-device',
+  severity: { xla: 'error', native: 'error' },
+  title: 'An integer device ordinal (`torch.device(0)`, `.to(0)`, `device=0`) that means `cuda:0`',
+  message: `A bare integer device means \`cuda:N\` in PyTorch; ${CPU_BUILD} Use \`torch_xla.device()\` (XLA) or "neuron" (native).`,
+  why: `PyTorch reads an integer device as a CUDA ordinal (\`torch.device(0)\` is \`cuda:0\`). ${CPU_BUILD}`,
+  fix: 'XLA: `device = torch_xla.device()`, then `.to(device)`. Native: `.to("neuron")` (or `torch.device("neuron", index)`).',
+  docs: DOCS.programmingGuide,
+  source: 'NRN-PT-001',
+  stackNote: 'The replacement device differs: `torch_xla.device()` on xla, `"neuron"` on native.',
+  triggers: ['device', 'to'],
+  visit(hit, ctx) {
+    if (hit.inString || !ctx.sem.imports_('torch')) return;
+    const report = (n: Node) => {
+      const v = ctx.sem.constValue(n);
+      if (!v || v.kind !== 'num' || !Number.isInteger(v.value) || v.value < 0) return;
+      const instead = ctx.target === 'native' ? '"neuron"' : '`torch_xla.device()`';
+      ctx.report(n, { message: `The integer device \`${n.text}\` means \`cuda:${v.value}\` in PyTorch; ${CPU_BUILD} Use ${instead} instead.`, data: { ordinal: v.value } });
+    };
+    const call = ctx.sem.callOf(hit.node);
+    if (hit.word === 'to') {
+      if (!call || call.method !== 'to' || !call.receiver || ctx.sem.isUserObject(call.receiver)) return;
+      if (ctx.sem.qualifiedName(call.receiver)) return; // a module attribute, not a tensor
+      const d = call.args[0] ?? call.kwargs.get('device');
+      if (d) report(d);
+      return;
+    }
+    if (call?.qname === 'torch.device') {
+      const d = call.args[0] ?? call.kwargs.get('type');
+      // torch.device("cpu", 0) names the type; only a lone integer is an ordinal of the default (CUDA) type.
+      if (d && call.args.length === 1) report(d);
+      return;
+    }
+    // `device=0` in a torch factory (torch.zeros(…, device=0)).
+    const kw = hit.node.parent;
+    if (kw?.type !== 'keyword_argument' || kw.childForFieldName('name')?.id !== hit.node.id) return;
+    const callNode = kw.parent?.parent;
+    if (callNode?.type !== 'call') return;
+    const c = ctx.sem.call(callNode);
+    if (!c.qname || !c.qname.startsWith('torch.') || c.qname.startsWith('torch.cuda')) return;
+    const v = kw.childForFieldName('value');
+    if (v) report(v);
+  },
+};
+
+const currentDevice: Rule = {
+  id: 'NRN104',
+  name: 'cuda-current-device',
+  category: 'cuda-device',
+  severity: { xla: 'error', native: 'error' },
+  title: '`torch.cuda.current_device()` / `with torch.cuda.device(i)` select a CUDA device',
+  message: `\`torch.cuda.current_device()\` and \`torch.cuda.device(i)\` raise "Torch not compiled with CUDA enabled" on Neuron. Use \`torch_xla.device()\` (XLA) or "neuron" (native).`,
+  why: `${CPU_BUILD} Both initialise CUDA to answer or switch the current device, and raise.`,
+  fix: 'XLA: `device = torch_xla.device()` (one process per NeuronCore; the runtime assigns the core). Native: `torch.accelerator.current_device_index()` / `torch.accelerator.set_device_index(i)`.',
+  docs: DOCS.programmingGuide,
+  source: 'NRN-PT-001',
+  stackNote: 'Native: `torch.accelerator.current_device_index()`; xla: `torch_xla.device()`.',
+  triggers: ['current_device', 'device'],
+  visit(hit, ctx) {
+    if (hit.inString) return;
+    const call = ctx.sem.callOf(hit.node);
+    if (!call || (call.qname !== 'torch.cuda.current_device' && call.qname !== 'torch.cuda.device')) return;
+    const instead = ctx.target === 'native' ? '`torch.accelerator.current_device_index()` / `"neuron"`' : '`torch_xla.device()`';
+    ctx.report(call.func, { message: `\`${call.func.text}()\` raises "Torch not compiled with CUDA enabled" on Neuron. Use ${instead} instead.` });
+  },
+};
+
+const CUDA_TENSOR_TYPES = ['FloatTensor', 'DoubleTensor', 'HalfTensor', 'BFloat16Tensor', 'ByteTensor', 'CharTensor', 'ShortTensor', 'IntTensor', 'LongTensor', 'BoolTensor'];
+const cudaTensorType: Rule = {
+  id: 'NRN105',
+  name: 'cuda-tensor-type',
+  category: 'cuda-device',
+  severity: { xla: 'error', native: 'error' },
+  title: 'Legacy CUDA tensor types (`torch.cuda.FloatTensor`, `"torch.cuda.LongTensor"`)',
+  message: `CUDA tensor types need a CUDA device; ${CPU_BUILD} Create the tensor with a dtype and move it with \`.to(device)\`.`,
+  why: `\`torch.cuda.FloatTensor\` and friends (also as strings in \`.type(…)\` / \`set_default_tensor_type\`) allocate on CUDA. ${CPU_BUILD} As an \`isinstance\` target they are always False on Neuron.`,
+  fix: 'Use `torch.tensor(data, dtype=torch.float32).to(device)` with `device = torch_xla.device()` (XLA) or `"neuron"` (native); `torch.set_default_dtype(torch.float32)` instead of `set_default_tensor_type`.',
+  docs: DOCS.programmingGuide,
+  source: 'NRN-PT-001',
+  triggers: CUDA_TENSOR_TYPES,
+  visit(hit, ctx) {
+    if (hit.inString) {
+      const str = stringOf(hit.node);
+      const v = str && ctx.sem.constValue(str);
+      if (!str || !v || v.kind !== 'str' || v.value !== `torch.cuda.${hit.word}`) return;
+      ctx.report(str);
+      return;
+    }
+    const q = qnameAt(ctx.sem, hit.node);
+    if (q !== `torch.cuda.${hit.word}`) return;
+    const chain = chainOf(hit.node);
+    const arg = ctx.sem.argumentOf(chain);
+    const inIsinstance = arg?.call.func.type === 'identifier' && arg.call.func.text === 'isinstance';
+    ctx.report(chain, inIsinstance ? { severity: 'warning', message: `\`isinstance(…, ${chain.text})\` is always False on Neuron (there are no CUDA tensors), so this branch silently never runs.` } : {});
+  },
+};
+
+const cudaVisibleDevices: Rule = {
+  id: 'NRN106',
+  name: 'cuda-visible-devices',
+  category: 'cuda-device',
+  severity: { xla: 'info', native: 'info' },
+  title: '`CUDA_VISIBLE_DEVICES` set from Python',
+  message: '`CUDA_VISIBLE_DEVICES` has no effect on Neuron. Select NeuronCores with `NEURON_RT_VISIBLE_CORES` (e.g. "0-1").',
+  why: 'The Neuron runtime ignores the CUDA environment; which NeuronCores a process uses is set by `NEURON_RT_VISIBLE_CORES` (or `NEURON_RT_NUM_CORES`).',
+  fix: 'Set `os.environ["NEURON_RT_VISIBLE_CORES"] = "0"` (a core index, range "0-3" or list) before the runtime starts.',
+  docs: RA_DOCS.runtimeConfig,
+  triggers: ['CUDA_VISIBLE_DEVICES'],
+  visit(hit, ctx) {
+    if (!hit.inString) return;
+    const str = stringOf(hit.node);
+    const v = str && ctx.sem.constValue(str);
+    if (!str || !v || v.kind !== 'str' || v.value !== 'CUDA_VISIBLE_DEVICES' || !isEnvWrite(ctx, str)) return;
+    ctx.report(str, { data: { replacement: 'NEURON_RT_VISIBLE_CORES' } });
+  },
+};
+
+export const rules: Rule[] = [cudaMethod, cudaDeviceString, intDevice, currentDevice, cudaTensorType, cudaVisibleDevices];

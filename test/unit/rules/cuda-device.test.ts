@@ -74,4 +74,108 @@ describe('cuda-device', () => {
       assert.deepEqual(f, []);
     });
   });
+
+  describe('NRN103 integer device ordinals', () => {
+    it('fires on torch.device(0), .to(0) and device=0 in torch factories, at the integer', async () => {
+      const f = await findingsOf('NRN103', `
+        import torch as T
+        d = T.device(0)
+        x = T.zeros(3).to(1)
+        y = T.ones(2, device=0)
+        z = x.to(device=0)
+      `);
+      assert.deepEqual(at(f), [[2, 14], [3, 19], [4, 22], [5, 17]]);
+      assert.match(f[0].message, /cuda:0/);
+      assert.equal(f[1].data?.ordinal, 1);
+    });
+    it('does not fire on device strings, torch.device("cpu", 0), HF pipeline device=0, user classes or without torch', async () => {
+      const f = await findingsOf('NRN103', `
+        import torch
+        from transformers import pipeline
+        d = torch.device("cpu", 0)
+        p = pipeline("text-classification", device=0)
+        class Mover:
+            def to(self, i):
+                return i
+        Mover().to(0)
+        x = torch.zeros(2).to(torch.float32)
+        # x.to(0)
+      `);
+      assert.deepEqual(f, []);
+      assert.deepEqual(await findingsOf('NRN103', 'x = thing.to(0)\n'), []);
+    });
+  });
+
+  describe('NRN104 torch.cuda.current_device / torch.cuda.device', () => {
+    it('fires on current_device() and the device context manager', async () => {
+      const f = await findingsOf('NRN104', `
+        import torch
+        x = torch.zeros(2).to(torch.cuda.current_device())
+        with torch.cuda.device(1):
+            pass
+      `);
+      assert.deepEqual(at(f), [[2, 23], [3, 6]]);
+      assert.match(f[0].message, /torch_xla\.device\(\)/);
+    });
+    it('names torch.accelerator on native and ignores torch.device / xm', async () => {
+      const [n] = await findingsOf('NRN104', 'import torch\ni = torch.cuda.current_device()\n', 'native');
+      assert.match(n.message, /torch\.accelerator\.current_device_index/);
+      const f = await findingsOf('NRN104', `
+        import torch
+        import torch_xla.core.xla_model as xm
+        d = torch.device("cpu")
+        d2 = xm.xla_device()
+        # torch.cuda.current_device()
+      `);
+      assert.deepEqual(f, []);
+    });
+  });
+
+  describe('NRN105 CUDA tensor types', () => {
+    it('fires on torch.cuda.*Tensor names and type strings', async () => {
+      const f = await findingsOf('NRN105', `
+        import torch
+        x = torch.cuda.FloatTensor(3)
+        y = x.type("torch.cuda.LongTensor")
+        torch.set_default_tensor_type(torch.cuda.HalfTensor)
+        if isinstance(x, torch.cuda.FloatTensor):
+            pass
+      `);
+      assert.deepEqual(at(f), [[2, 5], [3, 12], [4, 31], [5, 18]]);
+      assert.deepEqual(f.map((x) => x.severity), ['error', 'error', 'error', 'warning']);
+    });
+    it('does not fire on CPU tensor types or on messages', async () => {
+      const f = await findingsOf('NRN105', `
+        import torch
+        x = torch.FloatTensor(3)
+        y = x.type(torch.LongTensor)
+        print("expected torch.cuda.FloatTensor, got something else")
+        # torch.cuda.FloatTensor
+      `);
+      assert.deepEqual(f, []);
+    });
+  });
+
+  describe('NRN106 CUDA_VISIBLE_DEVICES', () => {
+    it('fires when the variable is written', async () => {
+      const f = await findingsOf('NRN106', `
+        import os
+        os.environ["CUDA_VISIBLE_DEVICES"] = "0,1"
+        os.environ.setdefault("CUDA_VISIBLE_DEVICES", "0")
+      `);
+      assert.deepEqual(at(f), [[2, 12], [3, 23]]);
+      assert.equal(f[0].severity, 'info');
+      assert.match(f[0].message, /NEURON_RT_VISIBLE_CORES/);
+    });
+    it('does not fire when it is only read or mentioned', async () => {
+      const f = await findingsOf('NRN106', `
+        import os
+        gpus = os.environ.get("CUDA_VISIBLE_DEVICES", "")
+        print("set CUDA_VISIBLE_DEVICES to choose a GPU")
+        # os.environ["CUDA_VISIBLE_DEVICES"] = "0"
+        os.environ["NEURON_RT_VISIBLE_CORES"] = "0"
+      `);
+      assert.deepEqual(f, []);
+    });
+  });
 });
