@@ -94,6 +94,30 @@ export function findChromium() {
   return found;
 }
 
+/**
+ * Every Chromium the runner or an e2e spec launches is registered here so that Ctrl-C, SIGTERM and
+ * timeouts close it too (test/e2e/workbench.ts adds its browsers to the same set).
+ */
+export const BROWSERS = (globalThis.__vscodeTestBrowsers ??= new Set());
+export async function launchChromium(headless = true) {
+  const { chromium } = require('playwright-core');
+  const browser = await chromium.launch({ executablePath: findChromium(), headless, args: CHROMIUM_ARGS,
+    handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
+  BROWSERS.add(browser);
+  browser.on('disconnected', () => BROWSERS.delete(browser));
+  return browser;
+}
+async function closeBrowsers() {
+  await Promise.race([Promise.all([...BROWSERS].map((b) => b.close().catch(() => {}))), new Promise((r) => setTimeout(r, 5000))]);
+}
+
+/** Keeps Chromium's and code-server's per-user files (crash reports, caches) inside .vscode-test/. */
+export function isolateHome() {
+  const xdg = join(VSCODE_TEST, 'xdg');
+  Object.assign(process.env, { XDG_DATA_HOME: join(xdg, 'data'), XDG_CONFIG_HOME: join(xdg, 'config'),
+    XDG_CACHE_HOME: join(xdg, 'cache'), XDG_STATE_HOME: join(xdg, 'state') });
+}
+
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--disable-default-apps'];
 
@@ -194,12 +218,11 @@ const NOISE = [/open-vsx\.org/, /^Resolv(ing|ed) connection token/, /^Creating a
   /^ChatSessionStore/, /^Updating additional builtin extensions cache/, /^\s+at .*workbench\.js/];
 
 async function runIntegration(server, opts) {
-  const { chromium } = require('playwright-core');
   const resultsFile = join(RESULTS, 'integration-results.json');
   rmSync(resultsFile, { force: true });
   const grepFile = join(OUT_TEST, 'grep.txt');
   if (opts.grep) writeFileSync(grepFile, opts.grep); else rmSync(grepFile, { force: true });
-  const browser = await chromium.launch({ executablePath: findChromium(), headless: !opts.headed, args: CHROMIUM_ARGS });
+  const browser = await launchChromium(!opts.headed);
   const timeoutMs = Number(process.env.VSCODE_TEST_TIMEOUT_MS || 10 * 60_000);
   let page;
   try {
@@ -271,11 +294,17 @@ async function main() {
   await stage('setup code-server', () => run('bash', [join(ROOT, 'scripts', 'setup-vscode-server.sh')]));
   findChromium();
 
+  isolateHome();
   let server;
   const cleanup = () => { if (server) { server.stop(); server = undefined; } };
   process.on('exit', cleanup);
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-    process.on(sig, () => { console.error(`[vscode-tests] ${sig}: stopping the VS Code server`); cleanup(); process.exit(130); });
+    process.on(sig, async () => {
+      console.error(`[vscode-tests] ${sig}: closing the browsers and stopping the VS Code server`);
+      await closeBrowsers();
+      cleanup();
+      process.exit(130);
+    });
   }
   const total = { passed: 0, failed: 0 };
   try {
@@ -295,6 +324,7 @@ async function main() {
     console.error('[vscode-tests] error:', e.stack || e.message);
     total.failed += 1;
   } finally {
+    await closeBrowsers();
     await stage('stop VS Code server', () => cleanup());
   }
   log('wall times:', timings.map(([n, t]) => `${n} ${t}`).join(', '));

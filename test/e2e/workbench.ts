@@ -36,7 +36,14 @@ export async function openWorkbench(folder = workspaceFolder()): Promise<Workben
     headless: !process.env.VSCODE_E2E_HEADED,
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--disable-default-apps'],
+    // the runner closes registered browsers on Ctrl-C / SIGTERM / timeout
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
   });
+  const registry = (globalThis as { __vscodeTestBrowsers?: Set<Browser> }).__vscodeTestBrowsers;
+  registry?.add(browser);
+  browser.on('disconnected', () => registry?.delete(browser));
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
   const errors: string[] = [];
