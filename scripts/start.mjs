@@ -6,7 +6,7 @@
 //    (installed on first use by scripts/setup-vscode-server.sh) and prints the URL to open; it keeps
 //    running until Ctrl-C, then stops the server.
 //
-//   node scripts/start.mjs [--web] [--no-build] [--port N] [--host ADDR] [folder]
+//   node scripts/start.mjs [--web] [--no-build] [--port N] [--host ADDR] [--extension DIR] [folder]
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -17,7 +17,8 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(name);
 const option = (name, fallback) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : fallback; };
-const positional = argv.filter((a, i) => !a.startsWith('--') && !['--port', '--host'].includes(argv[i - 1]));
+const positional = argv.filter((a, i) => !a.startsWith('--') && !['--port', '--host', '--extension'].includes(argv[i - 1]));
+const extension = resolve(option('--extension', ROOT));
 const folder = resolve(positional[0] ?? join(ROOT, 'samples'));
 
 function findCode() {
@@ -36,15 +37,15 @@ async function main() {
     const b = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { stdio: 'inherit', cwd: ROOT });
     if (b.status !== 0) process.exit(b.status ?? 1);
   }
-  if (!existsSync(join(ROOT, 'dist', 'extension.js'))) {
+  if (extension === ROOT && !existsSync(join(ROOT, 'dist', 'extension.js'))) {
     console.error('dist/extension.js is missing after the build; see the build output above.');
     process.exit(1);
   }
 
   const code = findCode();
   if (code) {
-    console.log(`Opening ${folder} in VS Code (${code}) with the extension from ${ROOT}`);
-    const child = spawn(code, [`--extensionDevelopmentPath=${ROOT}`, folder], { stdio: 'inherit', detached: true });
+    console.log(`Opening ${folder} in VS Code (${code}) with the extension from ${extension}`);
+    const child = spawn(code, [`--extensionDevelopmentPath=${extension}`, folder], { stdio: 'inherit', detached: true });
     child.on('error', (e) => { console.error(e.message); process.exit(1); });
     child.unref();
     return;
@@ -67,7 +68,7 @@ async function main() {
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => { console.log('\nStopping the VS Code server…'); stop(); process.exit(0); });
   server.child.on('exit', (c) => { console.error(`The VS Code server stopped (${c}); see .vscode-test/start-server.log`); process.exit(1); });
 
-  const url = workbenchUrl(server.url, { folder, extensionDevelopmentPath: ROOT });
+  const url = workbenchUrl(server.url, { folder, extensionDevelopmentPath: extension });
   console.log('');
   console.log('Neuron Lens is running in VS Code 1.99 (code-server) on the samples workspace. Open this URL in a browser:');
   console.log('');
