@@ -1,28 +1,8 @@
 // The semantic layer: imports and aliases, qualified names, simple constants, loops and scopes.
 // Everything is computed lazily and cached per node id, because most files only need a little of it.
-import { Query } from 'web-tree-sitter';
-import type { Node, Tree, Language } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import type { Range, Target } from '../types';
 import type { CallInfo, ConstValue, ImportBinding, LoopInfo, LoopKind, Semantic } from './semantic';
-
-const queries = new WeakMap<Language, { imports: Query; assigns: Query; classes: Query }>();
-function queriesFor(lang: Language) {
-  let q = queries.get(lang);
-  if (!q) {
-    q = {
-      imports: new Query(lang, '[(import_statement) (import_from_statement)] @i'),
-      assigns: new Query(
-        lang,
-        `(assignment left: [(identifier) (attribute)] @lhs right: (_) @rhs)
-         (default_parameter name: (identifier) @lhs value: (_) @rhs)
-         (typed_default_parameter name: (identifier) @lhs value: (_) @rhs)`,
-      ),
-      classes: new Query(lang, '(class_definition name: (identifier) @name) @class'),
-    };
-    queries.set(lang, q);
-  }
-  return q;
-}
 
 const SCOPE_TYPES = new Set(['function_definition', 'lambda']);
 const TRAIN_STEP = /\.\s*backward\s*\(|\boptimizer_step\s*\(|\b\w*(?:optim|opt)\w*\s*\.\s*step\s*\(/gi;
@@ -43,7 +23,7 @@ export class SemanticModel implements Semantic {
   readonly root: Node;
   private _imports?: ImportBinding[];
   private _byLocal?: Map<string, ImportBinding>;
-  private _assigns?: Map<string, Assignment[]>;
+  private readonly assigns = new Map<string, Assignment[]>();
   private _classes?: Map<string, Node>;
   private readonly calls = new Map<number, CallInfo>();
   private readonly loopKinds = new Map<number, LoopKind>();
@@ -63,40 +43,50 @@ export class SemanticModel implements Semantic {
 
   private collectImports(): void {
     const out: ImportBinding[] = [];
-    const lang = this.tree.language;
-    for (const cap of queriesFor(lang).imports.captures(this.root)) {
-      const st = cap.node;
-      if (st.type === 'import_statement') {
-        for (const n of st.childrenForFieldName('name')) {
-          if (n.type === 'aliased_import') {
-            const name = n.childForFieldName('name');
-            const alias = n.childForFieldName('alias');
-            if (name && alias) out.push({ local: alias.text, qname: name.text, statement: st, nameNode: n });
-          } else if (n.type === 'dotted_name') {
-            // `import torch.nn` binds `torch`.
-            const head = n.text.split('.')[0];
-            out.push({ local: head, qname: head, statement: st, nameNode: n });
-          }
-        }
-      } else {
-        const mod = st.childForFieldName('module_name');
-        if (!mod || mod.type === 'relative_import') continue; // local package: never a framework
-        const base = mod.text;
-        for (const n of st.childrenForFieldName('name')) {
-          if (n.type === 'aliased_import') {
-            const name = n.childForFieldName('name');
-            const alias = n.childForFieldName('alias');
-            if (name && alias) out.push({ local: alias.text, qname: `${base}.${name.text}`, statement: st, nameNode: n });
-          } else if (n.type === 'dotted_name') {
-            out.push({ local: n.text, qname: `${base}.${n.text}`, statement: st, nameNode: n });
-          }
-        }
-      }
+    // Text first (cheap), tree second: every `import` keyword that starts a statement.
+    const re = /^[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import\b/gm;
+    const seen = new Set<number>();
+    for (let m = re.exec(this.text); m; m = re.exec(this.text)) {
+      const kw = m.index + m[0].length - 6;
+      let st: Node | null = this.root.descendantForIndex(kw, kw + 6);
+      while (st && st.type !== 'import_statement' && st.type !== 'import_from_statement' && st.type !== 'module') st = st.parent;
+      if (!st || st.type === 'module' || seen.has(st.startIndex)) continue;
+      seen.add(st.startIndex);
+      this.addImport(st, out);
     }
     this._imports = out;
     this._byLocal = new Map();
     // Later bindings win, like Python.
     for (const b of out) this._byLocal.set(b.local, b);
+  }
+
+  private addImport(st: Node, out: ImportBinding[]): void {
+    if (st.type === 'import_statement') {
+      for (const n of st.childrenForFieldName('name')) {
+        if (n.type === 'aliased_import') {
+          const name = n.childForFieldName('name');
+          const alias = n.childForFieldName('alias');
+          if (name && alias) out.push({ local: alias.text, qname: name.text, statement: st, nameNode: n });
+        } else if (n.type === 'dotted_name') {
+          // `import torch.nn` binds `torch`.
+          const head = n.text.split('.')[0];
+          out.push({ local: head, qname: head, statement: st, nameNode: n });
+        }
+      }
+      return;
+    }
+    const mod = st.childForFieldName('module_name');
+    if (!mod || mod.type === 'relative_import') return; // local package: never a framework
+    const base = mod.text;
+    for (const n of st.childrenForFieldName('name')) {
+      if (n.type === 'aliased_import') {
+        const name = n.childForFieldName('name');
+        const alias = n.childForFieldName('alias');
+        if (name && alias) out.push({ local: alias.text, qname: `${base}.${name.text}`, statement: st, nameNode: n });
+      } else if (n.type === 'dotted_name') {
+        out.push({ local: n.text, qname: `${base}.${n.text}`, statement: st, nameNode: n });
+      }
+    }
   }
 
   imports_(module: string): boolean {
@@ -199,30 +189,38 @@ export class SemanticModel implements Semantic {
 
   // ---------------------------------------------------------------- constants
 
-  private get assigns(): Map<string, Assignment[]> {
-    if (!this._assigns) {
-      const m = new Map<string, Assignment[]>();
-      let lhs: Node | null = null;
-      for (const cap of queriesFor(this.tree.language).assigns.captures(this.root)) {
-        if (cap.name === 'lhs') lhs = cap.node;
-        else if (lhs) {
-          const key = this.dottedName(lhs);
-          if (key) {
-            const list = m.get(key) ?? [];
-            list.push({ lhs, rhs: cap.node, scope: this.scopeOf(lhs) });
-            m.set(key, list);
-          }
-          lhs = null;
-        }
+  /** Assignments to `name` (a simple or dotted name), found by text search then confirmed in the tree. */
+  private assignsOf(name: string): Assignment[] {
+    let list = this.assigns.get(name);
+    if (list) return list;
+    list = [];
+    const parts = name.split('.');
+    const last = parts[parts.length - 1];
+    // `name =`, `name: T =`, `name=` in a parameter default; not `==`.
+    const re = new RegExp(`\\b${escapeRe(last)}[ \\t]*(?::[^=\\n]*)?=(?!=)`, 'g');
+    for (let m = re.exec(this.text); m; m = re.exec(this.text)) {
+      const id = this.root.descendantForIndex(m.index, m.index + last.length);
+      if (!id || id.type !== 'identifier' || id.startIndex !== m.index) continue;
+      let lhs: Node = id;
+      const p0 = id.parent;
+      if (parts.length > 1) {
+        if (p0?.type !== 'attribute' || this.dottedName(p0) !== name) continue;
+        lhs = p0;
       }
-      this._assigns = m;
+      const p = lhs.parent;
+      if (!p) continue;
+      let rhs: Node | null = null;
+      if (p.type === 'assignment' && p.childForFieldName('left')?.id === lhs.id) rhs = p.childForFieldName('right');
+      else if ((p.type === 'default_parameter' || p.type === 'typed_default_parameter') && p.childForFieldName('name')?.id === lhs.id) rhs = p.childForFieldName('value');
+      if (rhs) list.push({ lhs, rhs, scope: this.scopeOf(lhs) });
     }
-    return this._assigns;
+    this.assigns.set(name, list);
+    return list;
   }
 
   assignmentsOf(name: string, at?: Node): Node[] {
-    const all = this.assigns.get(name);
-    if (!all) return [];
+    const all = this.assignsOf(name);
+    if (!all.length) return [];
     // `self.x` is shared across the methods of a class: no scoping.
     if (name.includes('.')) return all.map((a) => a.rhs);
     const scope = at ? this.scopeOf(at) : null;
@@ -482,13 +480,11 @@ export class SemanticModel implements Semantic {
   private get classes(): Map<string, Node> {
     if (!this._classes) {
       this._classes = new Map();
-      let name: string | null = null;
-      for (const cap of queriesFor(this.tree.language).classes.captures(this.root)) {
-        if (cap.name === 'class') {
-          const n = cap.node.childForFieldName('name');
-          name = n ? n.text : null;
-          if (name) this._classes.set(name, cap.node);
-        }
+      const re = /^[ \t]*class[ \t]+(\w+)/gm;
+      for (let m = re.exec(this.text); m; m = re.exec(this.text)) {
+        const at = m.index + m[0].length - m[1].length;
+        const cls = this.root.descendantForIndex(at, at + m[1].length)?.parent;
+        if (cls?.type === 'class_definition') this._classes.set(m[1], cls);
       }
     }
     return this._classes;
