@@ -3,24 +3,13 @@
 import type { Node } from 'web-tree-sitter';
 import type { Rule, RuleContext } from './api';
 import type { CallInfo } from '../semantic/semantic';
-import { NEURON, chainOf, importStatementOf, intTensorKind, qnameAt, same } from './util/catb';
+import { NEURON, chainOf, importStatementOf, intTensorKind, isDtypeQuery, qnameAt, same } from './util/catb';
 import type { IntKind } from './util/catb';
 
 const DATA_TYPES = `${NEURON}about-neuron/arch/neuron-features/data-types.html`;
 const errCode = (code: string) => `${NEURON}compiler/error-codes/${code}.html`;
 const NO_FP64 =
   'NeuronCores have no FP64 (their types are FP32, TF32, FP16, BF16, FP8, UINT8, INT32, UINT32); float64 on the device fails to compile (NCC_ESPP004).';
-
-/** `x.dtype == torch.float64`, `dtype in (torch.float64, …)`, `{"fp64": torch.float64}`: asks or maps, does not create. */
-function isDtypeQuery(expr: Node): boolean {
-  let n = expr;
-  while (n.parent && (n.parent.type === 'tuple' || n.parent.type === 'list' || n.parent.type === 'set' || n.parent.type === 'parenthesized_expression')) n = n.parent;
-  const p = n.parent;
-  if (!p) return false;
-  if (p.type === 'comparison_operator') return true;
-  if (p.type === 'pair' || p.type === 'dictionary') return true;
-  return false;
-}
 
 function argCallQname(ctx: RuleContext, expr: Node): string | null {
   return ctx.sem.argumentOf(expr)?.call.qname ?? null;

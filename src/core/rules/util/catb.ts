@@ -281,6 +281,7 @@ export function intTensorKind(sem: Semantic, expr: Node | undefined | null, dept
     if (INT_FACTORIES.has(q)) return 'int64';
     if (q === 'torch.arange' && call.args.length > 0 && call.args.every((a) => isIntScalarExpr(sem, a))) return 'int64';
     if (q === 'jax.numpy.arange' && call.args.length > 0 && call.args.every((a) => isIntScalarExpr(sem, a))) return 'int32';
+    if ((q === 'jax.numpy.array' || q === 'jax.numpy.asarray') && call.args[0] && isIntLiteralList(call.args[0])) return 'int32';
     if ((q === 'torch.tensor' || q === 'torch.as_tensor') && call.args[0] && (isIntLiteralList(call.args[0]) || isIntScalarExpr(sem, call.args[0]))) return 'int64';
     if (q.endsWith('_like') && call.args[0]) return intTensorKind(sem, call.args[0], depth + 1);
     return null;
@@ -327,4 +328,35 @@ export function rangeOf(sem: Semantic, node: Node) {
 /** Descendants of `root` of a given type (iterative). */
 export function descendantsOfType(root: Node, type: string): Node[] {
   return root.descendantsOfType(type).filter((n): n is Node => !!n);
+}
+
+/** `x.dtype == torch.float64`, `dtype in (torch.float64, …)`, `{"fp64": torch.float64}`: asks or maps, does not create. */
+export function isDtypeQuery(expr: Node): boolean {
+  let n = expr;
+  while (n.parent && (n.parent.type === 'tuple' || n.parent.type === 'list' || n.parent.type === 'set' || n.parent.type === 'parenthesized_expression')) n = n.parent;
+  const p = n.parent;
+  if (!p) return false;
+  return p.type === 'comparison_operator' || p.type === 'pair' || p.type === 'dictionary';
+}
+
+/**
+ * For a string key of an environment variable or config option, the node holding its value:
+ * `os.environ["K"] = v`, `os.environ.setdefault("K", v)`, `os.putenv("K", v)`, `{"K": v}`,
+ * `jax.config.update("k", v)`. Null when the string is not used as such a key.
+ */
+export function valueForKey(sem: Semantic, str: Node): Node | null {
+  const p = str.parent;
+  if (!p) return null;
+  if (p.type === 'subscript' && same(p.childForFieldName('subscript'), str)) {
+    const asg = p.parent;
+    if (asg?.type === 'assignment' && same(asg.childForFieldName('left'), p)) return asg.childForFieldName('right');
+    return null;
+  }
+  if (p.type === 'pair' && same(p.childForFieldName('key'), str)) return p.childForFieldName('value');
+  const a = sem.argumentOf(str);
+  if (a && a.index === 0 && a.call.args.length >= 2) {
+    const q = a.call.qname ?? '';
+    if (/^os\.(environ\.(setdefault|__setitem__)|putenv)$/.test(q) || /(^|\.)config\.update$/.test(q) || a.call.method === 'setdefault' || a.call.method === 'update') return a.call.args[1];
+  }
+  return null;
 }
