@@ -115,11 +115,11 @@ export function profileToText(m: ProfileModel): string {
   if (m.timeline) out.push('', `Timeline: ${m.timeline.lanes.length} lanes, ${fmtNum(m.timeline.start.length)} of ${fmtNum(m.timeline.totalEvents)} events`);
   if (m.insights.length) {
     out.push('', 'Insights');
-    for (const i of m.insights) out.push(`  [${i.severity}] ${clean(i.message, 400)}`);
+    for (const i of m.insights) out.push(`  [${i.severity}] ${clean(i.message, 2000)}`);
   }
   if (m.warnings.length) {
     out.push('', 'Warnings');
-    for (const w of m.warnings) out.push(`  - ${clean(w, 400)}`);
+    for (const w of m.warnings) out.push(`  - ${clean(w, 2000)}`);
   }
   return `${out.join('\n')}\n`;
 }
@@ -145,11 +145,11 @@ export function profileToMarkdown(m: ProfileModel): string {
   }
   if (m.insights.length) {
     out.push('', '## Insights', '');
-    for (const i of m.insights) out.push(`- **${i.severity}** (${i.id}): ${clean(i.message, 400).replace(/[<>|]/g, (c) => `\\${c}`)}`);
+    for (const i of m.insights) out.push(`- **${i.severity}** (${i.id}): ${clean(i.message, 2000).replace(/[<>|]/g, (c) => `\\${c}`)}`);
   }
   if (m.warnings.length) {
     out.push('', '## Warnings', '');
-    for (const w of m.warnings) out.push(`- ${clean(w, 400).replace(/[<>|]/g, (c) => `\\${c}`)}`);
+    for (const w of m.warnings) out.push(`- ${clean(w, 2000).replace(/[<>|]/g, (c) => `\\${c}`)}`);
   }
   return `${out.join('\n')}\n`;
 }

@@ -48,6 +48,8 @@ export interface InsightFacts {
   meanCoreUtilPercent?: number | null;
   /** neuron-monitor / system profile: executions that ended in an error. */
   executionErrors?: number | null;
+  /** neuron-monitor: cores reported but never utilised. */
+  unusedCores?: number | null;
 }
 
 function pct(v: number): string {
@@ -88,7 +90,8 @@ export function computeInsights(model: ProfileModel, facts: InsightFacts = {}): 
   const total = model.totalTimeNs;
   let ccPct: number | null = cn('cc_op_active_time_percent') !== null ? cn('cc_op_active_time_percent')! * 100 : null;
   if (ccPct === null && total && model.collectives?.length) {
-    ccPct = (model.collectives.reduce((s, x) => s + x.timeNs, 0) / total) * 100;
+    // Summed op time can exceed the wall time when streams overlap: cap at 100 %.
+    ccPct = Math.min(100, (model.collectives.reduce((s, x) => s + x.timeNs, 0) / total) * 100);
   }
   if (ccPct !== null && ccPct >= T.highCollectivePercent) {
     out.push({ id: 'high-collective-time', severity: 'warning',
@@ -107,7 +110,8 @@ export function computeInsights(model: ProfileModel, facts: InsightFacts = {}): 
   // Engine imbalance: a non-Tensor engine is the bottleneck.
   const others = model.engines.filter((e) => e.name !== 'tensor' && e.activeTimePercent !== null);
   const busiest = others.sort((a, b) => (b.activeTimePercent ?? 0) - (a.activeTimePercent ?? 0))[0];
-  if (busiest && (busiest.activeTimePercent ?? 0) >= T.imbalanceBusy &&
+  // Only for NeuronCore engine breakdowns (not per-core lists such as neuron-monitor's nc0, nc1).
+  if (tensor && busiest && (busiest.activeTimePercent ?? 0) >= T.imbalanceBusy &&
       (busiest.activeTimePercent ?? 0) >= T.imbalanceRatio * (tensor?.activeTimePercent ?? 0)) {
     out.push({ id: 'engine-imbalance', severity: 'warning',
       message: `The ${busiest.name} engine is active ${pct(busiest.activeTimePercent ?? 0)} but the Tensor engine only ${pct(tensor?.activeTimePercent ?? 0)}: the hot loop runs on ${busiest.name}, not on the matmul engine. Move elementwise work off the critical path or restructure as matmuls.` });
@@ -140,7 +144,7 @@ export function computeInsights(model: ProfileModel, facts: InsightFacts = {}): 
   }
 
   // Low active time
-  if (model.activeTimePercent !== null && model.activeTimePercent < T.lowActivePercent) {
+  if (model.activeTimePercent !== null && model.activeTimePercent < T.lowActivePercent && facts.deviceIdlePercent == null && facts.meanCoreUtilPercent == null) {
     out.push({ id: 'low-active-time', severity: 'info',
       message: `Engines are active only ${pct(model.activeTimePercent)} of the profiled time: look for semaphore waits, DMA stalls or idle startup.` });
   }
@@ -153,6 +157,10 @@ export function computeInsights(model: ProfileModel, facts: InsightFacts = {}): 
   if (facts.meanCoreUtilPercent != null && facts.meanCoreUtilPercent < T.lowActivePercent) {
     out.push({ id: 'low-core-utilization', severity: 'warning',
       message: `Mean NeuronCore utilisation is ${pct(facts.meanCoreUtilPercent)}: cores wait on the host or sit unused.` });
+  }
+  if (facts.unusedCores) {
+    out.push({ id: 'unused-cores', severity: 'info',
+      message: `${facts.unusedCores} NeuronCore(s) reported 0% utilisation throughout: run more model replicas or shard across them (e.g. data parallel) to use the whole device.` });
   }
   if (facts.executionErrors) {
     out.push({ id: 'execution-errors', severity: 'error', message: `${facts.executionErrors} executions ended in an error.` });

@@ -113,7 +113,7 @@ export async function readChromeTrace(path: string, source: string, opts: Reader
   if (res.rootKind === null) w.push('No JSON found: the file is empty or not JSON.');
   if (res.truncated) w.push(`The trace ends early (truncated after ${res.bytesRead} bytes); events before the cut were read.`);
   if (res.parseErrors) w.push(`${res.parseErrors} events could not be parsed (first: ${res.errors[0]}).`);
-  if (res.nonFiniteFixed) w.push(`${res.nonFiniteFixed} events contained bare NaN/Infinity; read as null.`);
+  if (res.nonFiniteFixed) w.push('Bare NaN/Infinity values were found; they were read as null.');
   if (skipped) w.push(`${skipped} events without a timestamp were skipped.`);
   let stillOpen = 0;
   for (const st of open.values()) stillOpen += st.length;

@@ -98,7 +98,7 @@ export async function readLegacyJson(path: string, source: string, opts: ReaderO
   if (res.rootKind === null) w.push('No JSON object found: the file is empty or not JSON.');
   if (res.truncated) w.push(`The file ends early (truncated after ${res.bytesRead} bytes): everything before the cut was read; the last partial record was dropped.`);
   if (res.parseErrors) w.push(`${res.parseErrors} records could not be parsed and were skipped (first: ${res.errors[0]}).`);
-  if (res.nonFiniteFixed) w.push(`${res.nonFiniteFixed} records contained bare NaN/Infinity (neuron-profile < 2.19); those values were read as null.`);
+  if (res.nonFiniteFixed) w.push('Bare NaN/Infinity values (written by neuron-profile < 2.19) were found; they were read as null.');
   if (badItems) w.push(`${badItems} records lacked a timestamp or were not objects and were skipped.`);
   if (res.trailingData) w.push('Extra data after the end of the JSON document was ignored.');
   if (!seen.has('metadata')) w.push("No 'metadata' section: the view may be empty or the NEFF/NTFF pair mismatched.");

@@ -104,7 +104,9 @@ export async function readNeuronMonitor(path: string, source: string, opts: Read
     const v = util.get(idx)!.v;
     return { name: `nc${idx}`, activeTimePercent: round(v.reduce((s, x) => s + x, 0) / v.length), instructionCount: null };
   });
-  const means = model.engines.map((e) => e.activeTimePercent ?? 0);
+  // Mean over the cores that did any work (an idle spare core would halve the figure); unused ones get an insight.
+  const used = cores.filter((idx) => util.get(idx)!.v.some((x) => x > 0));
+  const means = model.engines.filter((e) => used.includes(e.name.slice(2))).map((e) => e.activeTimePercent ?? 0);
   model.activeTimePercent = means.length ? round(means.reduce((s, x) => s + x, 0) / means.length) : null;
   model.totalTimeNs = Math.round(t * 1e9);
   model.series = cores.map((idx): TimeSeries => ({ id: `nc${idx}-util`, label: `NeuronCore ${idx} utilisation`, unit: 'percent',
@@ -121,5 +123,6 @@ export async function readNeuronMonitor(path: string, source: string, opts: Read
   if (runtimeErrors.size) w.push(`neuron-monitor reported errors: ${[...runtimeErrors].slice(0, 3).join('; ')}`);
   if (!cores.length) w.push('No neuroncore_counters in the reports (enable the neuroncore_counters metric in monitor.conf).');
   model.sectionsRead = ['reports'];
-  return { model, facts: { meanCoreUtilPercent: cores.length ? model.activeTimePercent : null, executionErrors: errors || null } };
+  return { model, facts: { meanCoreUtilPercent: used.length ? model.activeTimePercent : null, executionErrors: errors || null,
+    unusedCores: cores.length - used.length || null } };
 }

@@ -266,10 +266,12 @@ export async function readParquetDir(dir: string, source: string, opts: ReaderOp
       acc.set(name, a);
     }
     const prevSources = new Map(model.topOps.map((o) => [o.name, o.source ?? null]));
+    const prevCounts = new Map(model.topOps.map((o) => [o.name, o.count ?? null]));
     const sum = [...acc.values()].reduce((s, a) => s + a.timeNs, 0);
     model.topOps = topN([...acc.entries()].map(([name, a]) => ({ name, ...a })), TOP_OPS, (o) => o.timeNs)
-      .map((o): TopOp => ({ name: o.name, timeNs: Math.round(o.timeNs), percent: sum ? round((o.timeNs / sum) * 100) : null, count: o.count,
-        source: prevSources.get(o.name) ?? null, kind: 'hlo' }));
+      .map((o): TopOp => ({ name: o.name, timeNs: Math.round(o.timeNs), percent: sum ? round((o.timeNs / sum) * 100) : null,
+        // instruction count when the Instruction table was read, else the number of HloInstruction rows
+        count: prevCounts.get(o.name) ?? o.count, source: prevSources.get(o.name) ?? null, kind: 'hlo' }));
   }
 
   // Stack frames → source locations for top ops that have none.
