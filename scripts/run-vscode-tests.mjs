@@ -12,7 +12,7 @@
 // always stopped, also on error, timeout and Ctrl-C. Everything it writes stays inside the project:
 // .vscode-test/ (server install, user data, extensions, config) and test-results/ (screenshots, logs).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -65,19 +65,27 @@ async function stage(name, fn) {
 /** Bundles the test suites with esbuild into out/test/{integration,e2e}. Any new *.test.ts / *.spec.ts is picked up. */
 export async function buildTests() {
   const esbuild = await import('esbuild');
-  rmSync(OUT_TEST, { recursive: true, force: true });
+  // Build next to out/test and swap it in, so a concurrent run in the same checkout sees a whole tree.
+  const tmp = `${OUT_TEST}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
   const list = (dir, suffixes) => existsSync(dir)
     ? readdirSync(dir, { recursive: true }).map(String).filter((f) => suffixes.some((s) => f.endsWith(s))).map((f) => join(dir, f))
     : [];
   const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: 'inline', logLevel: 'warning' };
   const integration = list(join(ROOT, 'test', 'integration'), ['.test.ts', 'index.ts']);
   const e2e = list(join(ROOT, 'test', 'e2e'), ['.spec.ts']);
-  await Promise.all([
-    integration.length && esbuild.build({ ...common, entryPoints: integration, outbase: join(ROOT, 'test', 'integration'),
-      outdir: join(OUT_TEST, 'integration'), external: ['vscode', 'mocha'] }),
-    e2e.length && esbuild.build({ ...common, entryPoints: e2e, outbase: join(ROOT, 'test', 'e2e'),
-      outdir: join(OUT_TEST, 'e2e'), external: ['playwright-core', 'mocha'] }),
-  ]);
+  try {
+    await Promise.all([
+      integration.length && esbuild.build({ ...common, entryPoints: integration, outbase: join(ROOT, 'test', 'integration'),
+        outdir: join(tmp, 'integration'), external: ['vscode', 'mocha'] }),
+      e2e.length && esbuild.build({ ...common, entryPoints: e2e, outbase: join(ROOT, 'test', 'e2e'),
+        outdir: join(tmp, 'e2e'), external: ['playwright-core', 'mocha'] }),
+    ]);
+    rmSync(OUT_TEST, { recursive: true, force: true });
+    renameSync(tmp, OUT_TEST);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
   return { integration: integration.filter((f) => f.endsWith('.test.ts')).length, e2e: e2e.length };
 }
 
@@ -145,7 +153,7 @@ const USER_SETTINGS = {
  * Returns { url, pid, stop() }. `stop` kills the whole group by the server's pid.
  */
 export async function startServer({ workspace, logFile = join(RESULTS, 'code-server.log'), freshUserData = true,
-  dataDir = join(VSCODE_TEST, 'user-data'), host = '127.0.0.1', port = 0 } = {}) {
+  dataDir = join(VSCODE_TEST, 'user-data'), host = '127.0.0.1', port = 0, env: extraEnv = {} } = {}) {
   if (!existsSync(CODE_SERVER_ENTRY)) throw new Error('code-server is not installed: run `npm run setup:vscode`');
   if (freshUserData) rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(join(dataDir, 'User'), { recursive: true });
@@ -163,7 +171,7 @@ export async function startServer({ workspace, logFile = join(RESULTS, 'code-ser
     '--user-data-dir', dataDir, '--extensions-dir', extDir, workspace].filter(Boolean);
   const env = { ...process.env, XDG_DATA_HOME: join(xdg, 'data'), XDG_CONFIG_HOME: join(xdg, 'config'),
     XDG_CACHE_HOME: join(xdg, 'cache'), XDG_STATE_HOME: join(xdg, 'state'), VSCODE_CLI_DATA_DIR: join(xdg, 'cli'),
-    CS_DISABLE_FILE_DOWNLOADS: '', NODE_OPTIONS: '' };
+    NODE_OPTIONS: '', ...extraEnv };
   const child = spawn(process.execPath, args, { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const out = createWriteStream(logFile);
   let stopped = false;
@@ -218,10 +226,8 @@ const NOISE = [/open-vsx\.org/, /^Resolv(ing|ed) connection token/, /^Creating a
   /^ChatSessionStore/, /^Updating additional builtin extensions cache/, /^\s+at .*workbench\.js/];
 
 async function runIntegration(server, opts) {
-  const resultsFile = join(RESULTS, 'integration-results.json');
+  const resultsFile = server.resultsFile; // NEURON_TEST_RESULTS in the extension host's environment
   rmSync(resultsFile, { force: true });
-  const grepFile = join(OUT_TEST, 'grep.txt');
-  if (opts.grep) writeFileSync(grepFile, opts.grep); else rmSync(grepFile, { force: true });
   const browser = await launchChromium(!opts.headed);
   const timeoutMs = Number(process.env.VSCODE_TEST_TIMEOUT_MS || 10 * 60_000);
   let page;
@@ -242,6 +248,7 @@ async function runIntegration(server, opts) {
     });
     await page.screenshot({ path: join(RESULTS, 'integration-final.png') }).catch(() => {});
     if (existsSync(resultsFile)) {
+      copyFileSync(resultsFile, join(RESULTS, 'integration-results.json'));
       const r = JSON.parse(readFileSync(resultsFile, 'utf8'));
       return { passed: r.passed, failed: r.failed + (exitCode !== 0 && r.failed === 0 ? 1 : 0) };
     }
@@ -308,7 +315,18 @@ async function main() {
   }
   const total = { passed: 0, failed: 0 };
   try {
-    server = await stage('start VS Code server', () => startServer({ workspace: opts.workspace }));
+    // Per-run user data, so that two runs in the same checkout (several engineers) do not collide.
+    // The extension host inherits the server's environment: that is how index.js learns where to
+    // write its counts and which tests to --grep.
+    const runDir = join(VSCODE_TEST, 'runs', String(process.pid));
+    rmSync(runDir, { recursive: true, force: true });
+    mkdirSync(runDir, { recursive: true });
+    const resultsFile = join(runDir, 'integration-results.json');
+    const env = { NEURON_TEST_RESULTS: resultsFile, ...(opts.grep ? { NEURON_TEST_GREP: opts.grep } : {}) };
+    server = await stage('start VS Code server', () => startServer({ workspace: opts.workspace, dataDir: join(runDir, 'user-data'), env }));
+    server.resultsFile = resultsFile;
+    const stopServer = server.stop;
+    server.stop = () => { stopServer(); rmSync(runDir, { recursive: true, force: true }); };
     log(`VS Code server ${server.url} (pid ${server.pid}), log in test-results/code-server.log`);
     if (opts.integration) {
       const r = await stage('integration tests', () => runIntegration(server, opts));

@@ -1,6 +1,7 @@
 // Entry point for `extensionTestsPath` when VS Code is started by scripts/run-vscode-tests.mjs
 // (code-server). It runs every out/test/integration/**/*.test.js with mocha (tdd UI) inside the
-// extension host, and writes the counts to test-results/integration-results.json for the runner.
+// extension host, and writes the counts to $NEURON_TEST_RESULTS (set by the runner in the server's
+// environment, which the extension host inherits), else test-results/integration-results.json.
 // Desktop runs (@vscode/test-cli, .vscode-test.mjs) load the same *.test.js files directly.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -9,7 +10,7 @@ import Mocha from 'mocha';
 export async function run(): Promise<void> {
   const here = __dirname; // <root>/out/test/integration
   const root = path.resolve(here, '..', '..', '..');
-  const grep = readGrep(root);
+  const grep = process.env.NEURON_TEST_GREP || undefined;
   const mocha = new Mocha({ ui: 'tdd', timeout: 30_000, color: false, reporter: 'spec', ...(grep ? { grep } : {}) });
   const files = (fs.readdirSync(here, { recursive: true }) as string[])
     .filter((f) => f.endsWith('.test.js'))
@@ -24,17 +25,8 @@ export async function run(): Promise<void> {
     });
     runner.on('fail', (t, err: Error) => failures.push(`${t.fullTitle()}: ${err.message}`));
   });
-  const out = path.join(root, 'test-results');
-  fs.mkdirSync(out, { recursive: true });
-  fs.writeFileSync(path.join(out, 'integration-results.json'), JSON.stringify({ ...counts, files }, null, 2));
+  const out = process.env.NEURON_TEST_RESULTS || path.join(root, 'test-results', 'integration-results.json');
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, JSON.stringify({ ...counts, files }, null, 2));
   if (counts.failed > 0) throw new Error(`${counts.failed} integration test(s) failed`);
-}
-
-/** The runner passes `--grep` through a file because the payload cannot carry environment variables. */
-function readGrep(root: string): string | undefined {
-  try {
-    return fs.readFileSync(path.join(root, 'out', 'test', 'grep.txt'), 'utf8').trim() || undefined;
-  } catch {
-    return undefined;
-  }
 }
