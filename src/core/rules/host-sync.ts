@@ -1,6 +1,10 @@
 // host-sync: device-to-host transfers inside training or evaluation loops.
 import type { Rule } from './api';
+import type { Node } from 'web-tree-sitter';
+import type { RuleContext } from './api';
+import type { CallInfo } from '../semantic/semantic';
 import { DOCS } from './util/docs';
+import { isForeignArray, isTensorish, unparen } from './util/ra';
 
 const itemInLoop: Rule = {
   id: 'NRN351',
@@ -33,4 +37,208 @@ const itemInLoop: Rule = {
   },
 };
 
-export const rules: Rule[] = [itemInLoop];
+const SYNC_WHY = 'In lazy mode every value access cuts the graph, compiles it and triggers a device-to-host transfer. Inside the step loop that happens every iteration.';
+const SYNC_FIX = 'Keep values on the device during the step; read them every N steps after `torch_xla.sync()`, or use `xm.add_step_closure(fn, args)`.';
+const OFF_NATIVE = 'Native TorchNeuron runs eagerly: the copy costs what it costs on a GPU, so the rule is off there.';
+
+/** Common guard for `x.method()` host copies: torch file, not a user object, not numpy/pandas, in a hot loop. */
+function hostMethod(ctx: RuleContext, node: Node, method: string, requireTensor: boolean): CallInfo | null {
+  const call = ctx.sem.callOf(node);
+  if (!call || call.method !== method || !call.receiver || call.qname) return null;
+  if (!ctx.sem.imports_('torch')) return null;
+  if (ctx.sem.isUserObject(call.receiver) || isForeignArray(ctx, call.receiver)) return null;
+  if (!ctx.sem.inHotLoop(node)) return null;
+  if (requireTensor && !isTensorish(ctx, call.receiver)) {
+    // Without numpy/pandas in the file, a `.tolist()` receiver is almost surely a tensor.
+    if (ctx.sem.imports_('numpy') || ctx.sem.imports_('pandas') || ctx.sem.imports_('jax') || ctx.sem.imports_('tensorflow')) return null;
+  }
+  return call;
+}
+
+function methodRule(id: string, name: string, method: string, title: string, message: string, requireTensor: boolean, extra?: (call: CallInfo, ctx: RuleContext) => boolean): Rule {
+  return {
+    id,
+    name,
+    category: 'host-sync',
+    severity: { xla: 'warning', native: 'off' },
+    title,
+    message,
+    why: SYNC_WHY,
+    fix: SYNC_FIX,
+    docs: DOCS.programmingGuide,
+    source: 'NRN-PT-021',
+    stackNote: OFF_NATIVE,
+    triggers: [method],
+    visit(hit, ctx) {
+      if (hit.inString) return;
+      const call = hostMethod(ctx, hit.node, method, requireTensor);
+      if (!call || (extra && !extra(call, ctx))) return;
+      ctx.report({ start: ctx.sem.rangeOf(hit.node).start, end: ctx.sem.rangeOf(call.node).end });
+    },
+  };
+}
+
+const tolistInLoop = methodRule(
+  'NRN352',
+  'tolist-in-loop',
+  'tolist',
+  '`.tolist()` inside a training or evaluation loop',
+  '`.tolist()` in the step loop compiles and runs the pending XLA graph and copies the tensor to the host every iteration. Accumulate on the device and convert every N steps after `torch_xla.sync()`.',
+  true,
+  (call) => call.args.length === 0,
+);
+
+const cpuInLoop: Rule = {
+  ...methodRule(
+    'NRN353',
+    'cpu-in-loop',
+    'cpu',
+    '`.cpu()` / `.to("cpu")` inside a training or evaluation loop',
+    '`.cpu()` in the step loop forces the lazy XLA graph to run and copies the tensor to the host every iteration. Keep it on the device, or gather every N steps after `torch_xla.sync()` (or in `xm.add_step_closure`).',
+    false,
+  ),
+  triggers: ['cpu', 'to'],
+  visit(hit, ctx) {
+    if (hit.inString) return;
+    const call = hostMethod(ctx, hit.node, hit.word, false);
+    if (!call) return;
+    if (hit.word === 'to') {
+      const d = call.args[0] ?? call.kwargs.get('device');
+      if (!d || !ctx.sem.possibleStrings(d).some((s) => s.value === 'cpu')) return;
+      if (!isTensorish(ctx, call.receiver!)) return; // model.to("cpu") is rare in a loop, but keep it precise
+    } else if (call.args.length || call.kwargs.size) return;
+    ctx.report({ start: ctx.sem.rangeOf(hit.node).start, end: ctx.sem.rangeOf(call.node).end });
+  },
+};
+
+const numpyInLoop: Rule = {
+  ...methodRule(
+    'NRN354',
+    'numpy-in-loop',
+    'numpy',
+    '`.numpy()` / `np.asarray(tensor)` inside a training or evaluation loop',
+    '`.numpy()` in the step loop forces the lazy XLA graph to run and copies the tensor to the host every iteration. Keep metrics on the device and convert every N steps after `torch_xla.sync()`.',
+    false,
+  ),
+  triggers: ['numpy', 'asarray', 'array'],
+  visit(hit, ctx) {
+    if (hit.inString) return;
+    if (hit.word === 'numpy') {
+      const call = hostMethod(ctx, hit.node, 'numpy', false);
+      if (!call || call.args.length) return;
+      if (ctx.sem.imports_('tensorflow') && !isTensorish(ctx, call.receiver!)) return;
+      ctx.report({ start: ctx.sem.rangeOf(hit.node).start, end: ctx.sem.rangeOf(call.node).end });
+      return;
+    }
+    const call = ctx.sem.callOf(hit.node);
+    if (!call || (call.qname !== 'numpy.asarray' && call.qname !== 'numpy.array') || !call.args[0]) return;
+    if (!ctx.sem.imports_('torch') || !ctx.sem.inHotLoop(hit.node) || !isTensorish(ctx, call.args[0])) return;
+    ctx.report(call.node);
+  },
+};
+
+/** A tensor-valued argument (or f-string interpolation) of a print/log call. */
+function tensorArgs(ctx: RuleContext, call: CallInfo): Node[] {
+  const out: Node[] = [];
+  const consider = (a: Node) => {
+    const e = unparen(a);
+    if (e.type === 'string') {
+      for (const i of e.namedChildren) if (i.type === 'interpolation') {
+        const x = i.childForFieldName('expression') ?? i.namedChildren[0];
+        if (x && isTensorish(ctx, x)) out.push(x);
+      }
+      return;
+    }
+    if (isTensorish(ctx, e)) out.push(e);
+  };
+  for (const a of call.args) consider(a);
+  for (const v of call.kwargs.values()) consider(v);
+  return out;
+}
+
+const LOG_METHODS = new Set(['info', 'debug', 'warning', 'error', 'set_description', 'set_postfix', 'set_postfix_str', 'write']);
+const printInLoop: Rule = {
+  id: 'NRN355',
+  name: 'print-tensor-in-loop',
+  category: 'host-sync',
+  severity: { xla: 'warning', native: 'off' },
+  title: 'Printing or formatting a tensor (`print(loss)`, `f"{loss}"`) inside a training or evaluation loop',
+  message:
+    'Printing a device tensor in the step loop cuts the lazy XLA graph, compiles it and copies the value to the host every iteration. Print every N steps after `torch_xla.sync()`, or from `xm.add_step_closure`.',
+  why: `${SYNC_WHY} Printing an intermediate tensor "cuts a new graph".`,
+  fix: SYNC_FIX,
+  docs: DOCS.debug,
+  source: 'NRN-PT-021',
+  stackNote: OFF_NATIVE,
+  triggers: ['print', ...LOG_METHODS],
+  visit(hit, ctx) {
+    if (hit.inString || !ctx.sem.imports_('torch')) return;
+    const call = ctx.sem.callOf(hit.node);
+    if (!call) return;
+    if (hit.word === 'print') {
+      if (call.func.type !== 'identifier' || ctx.sem.qualifiedName(call.func)) return;
+    } else if (!call.method || !call.receiver || ctx.sem.isUserObject(call.receiver)) return;
+    if (!ctx.sem.inHotLoop(hit.node)) return;
+    for (const t of tensorArgs(ctx, call)) ctx.report(t, { data: { callee: call.func.text } });
+  },
+};
+
+const castInLoop: Rule = {
+  id: 'NRN356',
+  name: 'python-scalar-cast-in-loop',
+  category: 'host-sync',
+  severity: { xla: 'warning', native: 'off' },
+  title: '`float(t)` / `int(t)` / `bool(t)` of a tensor inside a training or evaluation loop',
+  message:
+    'Converting a device tensor to a Python number in the step loop is an implicit `.item()`: it compiles and runs the lazy graph and copies to the host every iteration. Keep it a tensor; read it every N steps after `torch_xla.sync()`.',
+  why: SYNC_WHY,
+  fix: SYNC_FIX,
+  docs: DOCS.programmingGuide,
+  source: 'NRN-PT-021',
+  stackNote: OFF_NATIVE,
+  triggers: ['float', 'int', 'bool'],
+  visit(hit, ctx) {
+    if (hit.inString || !ctx.sem.imports_('torch')) return;
+    const call = ctx.sem.callOf(hit.node);
+    if (!call || call.func.type !== 'identifier' || call.args.length !== 1 || ctx.sem.qualifiedName(call.func)) return;
+    if (!ctx.sem.inHotLoop(hit.node) || !isTensorish(ctx, call.args[0])) return;
+    ctx.report(call.node);
+  },
+};
+
+const TRACKERS = /^(?:wandb\.log|mlflow\.log_metrics?|neptune\.\w+|clearml\.\w+|comet_ml\.\w+)$/;
+const trackerInLoop: Rule = {
+  id: 'NRN357',
+  name: 'log-tensor-in-loop',
+  category: 'host-sync',
+  severity: { xla: 'warning', native: 'off' },
+  title: 'Logging device tensors to an experiment tracker (`wandb.log`, `writer.add_scalar`) inside the step loop',
+  message:
+    'Logging a device tensor every step converts it on the host, which cuts the lazy XLA graph and copies to the host each iteration. Log every N steps after `torch_xla.sync()`, or from `xm.add_step_closure`.',
+  why: `${SYNC_WHY} Trackers call \`.item()\` / \`float()\` on the tensors they receive.`,
+  fix: 'Log every N steps, after `torch_xla.sync()`, or `xm.add_step_closure(log_fn, (loss,))` so the value is read once the step has run.',
+  docs: DOCS.programmingGuide,
+  source: 'NRN-PT-021',
+  stackNote: OFF_NATIVE,
+  triggers: ['log', 'log_metric', 'log_metrics', 'add_scalar', 'add_scalars'],
+  visit(hit, ctx) {
+    if (hit.inString || !ctx.sem.imports_('torch')) return;
+    const call = ctx.sem.callOf(hit.node);
+    if (!call) return;
+    const tracker = (call.qname && TRACKERS.test(call.qname)) || ((hit.word === 'add_scalar' || hit.word === 'add_scalars') && !!call.receiver && !ctx.sem.isUserObject(call.receiver) && !call.qname);
+    if (!tracker || !ctx.sem.inHotLoop(hit.node)) return;
+    const values: Node[] = [];
+    for (const a of [...call.args, ...call.kwargs.values()]) {
+      const e = unparen(a);
+      if (e.type === 'dictionary') {
+        for (const pair of e.namedChildren) if (pair.type === 'pair') {
+          const v = pair.childForFieldName('value');
+          if (v && isTensorish(ctx, v)) values.push(v);
+        }
+      } else if (isTensorish(ctx, e)) values.push(e);
+    }
+    for (const v of values) ctx.report(v, { data: { tracker: call.func.text } });
+  },
+};
+
+export const rules: Rule[] = [itemInLoop, tolistInLoop, cpuInLoop, numpyInLoop, printInLoop, castInLoop, trackerInLoop];

@@ -53,4 +53,94 @@ describe('host-sync', () => {
       assert.deepEqual(await findingsOf('NRN351', 'import torch\nfor b in l:\n    loss.backward()\n    opt.step()\n    loss.item()\n', 'native'), []);
     });
   });
+
+  const loop = (body: string) => `
+    import torch
+    import numpy as np
+    for step, (x, y) in enumerate(train_loader):
+        out = model(x)
+        loss = criterion(out, y)
+        loss.backward()
+        optimizer.step()
+        ${body}
+  `;
+
+  describe('NRN352 .tolist() in a loop', () => {
+    it('fires on a tensor .tolist() in the step loop', async () => {
+      const f = await findingsOf('NRN352', loop('preds = out.argmax(-1).tolist()'));
+      assert.deepEqual(at(f), [[8, 28]]);
+    });
+    it('does not fire on numpy arrays, outside loops, or on native', async () => {
+      assert.deepEqual(await findingsOf('NRN352', loop('ids = np.arange(3).tolist()')), []);
+      assert.deepEqual(await findingsOf('NRN352', 'import torch\nout = model(x)\nprint(out.tolist())\n'), []);
+      assert.deepEqual(await findingsOf('NRN352', loop('preds = out.tolist()'), 'native'), []);
+    });
+  });
+
+  describe('NRN353 .cpu() / .to("cpu") in a loop', () => {
+    it('fires on .cpu() and .to("cpu") of tensors', async () => {
+      const f = await findingsOf('NRN353', loop('a = out.detach().cpu()\n        b = loss.to("cpu")'));
+      assert.deepEqual(at(f), [[8, 22], [9, 14]]);
+    });
+    it('does not fire on user classes, model.to(device), or outside the loop', async () => {
+      const f = await findingsOf('NRN353', `
+        import torch
+        class Pool:
+            def cpu(self):
+                return 1
+        pool = Pool()
+        model.to("cpu")
+        for x in loader:
+            model(x).backward()
+            opt.step()
+            pool.cpu()
+            x = x.to(device)
+      `);
+      assert.deepEqual(f, []);
+    });
+  });
+
+  describe('NRN354 .numpy() / np.asarray(tensor) in a loop', () => {
+    it('fires on .numpy() and np.asarray of a tensor', async () => {
+      const f = await findingsOf('NRN354', loop('a = out.detach().numpy()\n        b = np.asarray(loss)'));
+      assert.deepEqual(at(f), [[8, 22], [9, 9]]);
+    });
+    it('does not fire on numpy arrays, pandas, strings or outside loops', async () => {
+      assert.deepEqual(await findingsOf('NRN354', loop('c = np.asarray([1, 2])\n        d = df.values\n        s = "x.numpy()"')), []);
+      assert.deepEqual(await findingsOf('NRN354', 'import torch\ny = model(x).detach().numpy()\n'), []);
+    });
+  });
+
+  describe('NRN355 printing tensors in a loop', () => {
+    it('fires on print(tensor) and f-string interpolation of tensors, at the tensor', async () => {
+      const f = await findingsOf('NRN355', loop('print(loss)\n        logger.info(f"step {step} loss {loss}")'));
+      assert.deepEqual(at(f), [[8, 11], [9, 37]]);
+    });
+    it('does not fire on Python numbers, .item() values, the step index, or outside loops', async () => {
+      assert.deepEqual(await findingsOf('NRN355', loop('print(step, loss.item())\n        print(f"step {step}")\n        v = loss.item()\n        print(v)')), []);
+      assert.deepEqual(await findingsOf('NRN355', 'import torch\nloss = model(x)\nloss.backward()\nprint(loss)\n'), []);
+      assert.deepEqual(await findingsOf('NRN355', loop('print(loss)'), 'native'), []);
+    });
+  });
+
+  describe('NRN356 float()/int() of a tensor in a loop', () => {
+    it('fires on float(loss) and int(correct)', async () => {
+      const f = await findingsOf('NRN356', loop('total += float(loss)\n        correct = int((out.argmax(-1) == y).sum())'));
+      assert.deepEqual(at(f), [[8, 14], [9, 15]]);
+    });
+    it('does not fire on Python values, the enumerate index, or x.float()', async () => {
+      assert.deepEqual(await findingsOf('NRN356', loop('lr = float(args.lr)\n        n = int(step)\n        h = out.float()\n        k = int(len(x))')), []);
+    });
+  });
+
+  describe('NRN357 logging tensors to trackers in a loop', () => {
+    it('fires on wandb.log and SummaryWriter.add_scalar with tensor values', async () => {
+      const f = await findingsOf('NRN357', loop('wandb.log({"loss": loss, "step": step})\n        writer.add_scalar("loss", loss, step)').replace('import numpy as np', 'import numpy as np\n    import wandb'));
+      assert.deepEqual(at(f), [[9, 24], [10, 31]]);
+    });
+    it('does not fire on Python values, math.log, or outside loops', async () => {
+      const code = loop('wandb.log({"loss": loss.item()})\n        y = math.log(2)\n        writer.add_scalar("lr", lr, step)').replace('import numpy as np', 'import numpy as np\n    import wandb, math');
+      assert.deepEqual(await findingsOf('NRN357', code), []);
+    });
+  });
 });

@@ -284,6 +284,11 @@ function isLoaderBatch(ctx: RuleContext, id: Node): boolean {
     // enumerate(loader) / tqdm(loader)
     if (right.type === 'call') {
       const c = ctx.sem.call(right);
+      // `i` in `for i, batch in enumerate(loader)` is the step index.
+      if (c.func.type === 'identifier' && c.func.text === 'enumerate' && (left.type === 'pattern_list' || left.type === 'tuple_pattern')) {
+        const firstEl = left.namedChildren[0];
+        if (firstEl && firstEl.type === 'identifier' && firstEl.text === id.text) return false;
+      }
       if (c.qname && /DataLoader$|MpDeviceLoader$|ParallelLoader$/.test(c.qname)) return true;
       if (c.args[0]) right = unparen(c.args[0]);
     }
