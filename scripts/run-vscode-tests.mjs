@@ -5,8 +5,10 @@
 //   e2e:         mocha + playwright-core specs (test/e2e/**/*.spec.ts) that drive the workbench in Chromium
 //
 //   node scripts/run-vscode-tests.mjs [--integration] [--e2e] [--no-build] [--build-only]
-//        [--grep <regex>] [--extension <dir>] [--workspace <dir>] [--headed]
+//        [--grep <regex>] [--extension <dir>] [--workspace <dir>] [--headed] [--test-cli-runner]
 //
+// --test-cli-runner loads the integration suites through @vscode/test-cli's own runner (the one
+// `npm run test:desktop` uses) instead of test/integration/index.ts: proof that they run unchanged there.
 // With neither --integration nor --e2e it runs both. The last line is `N passed, N failed`; the exit
 // code is non-zero when anything failed. The VS Code server it starts (its own process group) is
 // always stopped, also on error, timeout and Ctrl-C. Everything it writes stays inside the project:
@@ -37,6 +39,7 @@ export function parseArgs(argv) {
     else if (a === '--no-build') o.build = false;
     else if (a === '--build-only') o.buildOnly = true;
     else if (a === '--headed') o.headed = true;
+    else if (a === '--test-cli-runner') o.testCliRunner = true;
     else if (a === '--grep') o.grep = argv[++i];
     else if (a === '--extension') o.extension = resolve(argv[++i]);
     else if (a === '--workspace') o.workspace = resolve(argv[++i]);
@@ -229,6 +232,7 @@ async function runIntegration(server, opts) {
   const resultsFile = server.resultsFile; // NEURON_TEST_RESULTS in the extension host's environment
   rmSync(resultsFile, { force: true });
   const browser = await launchChromium(!opts.headed);
+  const logged = [];
   const timeoutMs = Number(process.env.VSCODE_TEST_TIMEOUT_MS || 10 * 60_000);
   let page;
   try {
@@ -240,10 +244,12 @@ async function runIntegration(server, opts) {
         // the extension host's console (mocha's reporter) arrives here as console.* arguments
         const line = format(...(Array.isArray(args) ? args : [args])).replace(/\n$/, '');
         if (NOISE.some((re) => re.test(line))) return;
+        logged.push(line);
         (console[type] || console.log)(line);
       }).then(() => page.exposeFunction('codeAutomationExit', (code) => { clearTimeout(timer); resolveExit(code); }))
         .then(() => page.goto(workbenchUrl(server.url, { folder: opts.workspace, extensionDevelopmentPath: opts.extension,
-          extensionTestsPath: join(OUT_TEST, 'integration', 'index.js') })))
+          extensionTestsPath: opts.testCliRunner ? join(ROOT, 'node_modules', '@vscode', 'test-cli', 'out', 'runner.cjs')
+            : join(OUT_TEST, 'integration', 'index.js') })))
         .catch((e) => { clearTimeout(timer); reject(e); });
     });
     await page.screenshot({ path: join(RESULTS, 'integration-final.png') }).catch(() => {});
@@ -252,6 +258,10 @@ async function runIntegration(server, opts) {
       const r = JSON.parse(readFileSync(resultsFile, 'utf8'));
       return { passed: r.passed, failed: r.failed + (exitCode !== 0 && r.failed === 0 ? 1 : 0) };
     }
+    // No results file (e.g. --test-cli-runner): read mocha's spec summary from the extension host's output.
+    const count = (re) => Number(logged.map((l) => re.exec(l)?.[1]).filter(Boolean).pop() ?? 0);
+    const passed = count(/^\s*(\d+) passing/), failed = count(/^\s*(\d+) failing/);
+    if (passed + failed > 0) return { passed, failed: failed + (exitCode !== 0 && failed === 0 ? 1 : 0) };
     console.error(`[vscode-tests] the extension host exited with ${exitCode} without writing ${relative(ROOT, resultsFile)}`);
     return { passed: 0, failed: 1 };
   } catch (e) {
@@ -323,6 +333,13 @@ async function main() {
     mkdirSync(runDir, { recursive: true });
     const resultsFile = join(runDir, 'integration-results.json');
     const env = { NEURON_TEST_RESULTS: resultsFile, ...(opts.grep ? { NEURON_TEST_GREP: opts.grep } : {}) };
+    if (opts.testCliRunner) {
+      // what @vscode/test-cli passes to its runner.cjs (see `npx vscode-test --list-configuration`)
+      const suites = readdirSync(join(OUT_TEST, 'integration'), { recursive: true }).map(String)
+        .filter((f) => f.endsWith('.test.js')).sort().map((f) => join(OUT_TEST, 'integration', f));
+      env.VSCODE_TEST_OPTIONS = JSON.stringify({ mochaOpts: { ui: 'tdd', timeout: 30_000, ...(opts.grep ? { grep: opts.grep } : {}) },
+        colorDefault: false, preload: [], files: suites });
+    }
     server = await stage('start VS Code server', () => startServer({ workspace: opts.workspace, dataDir: join(runDir, 'user-data'), env }));
     server.resultsFile = resultsFile;
     const stopServer = server.stop;
