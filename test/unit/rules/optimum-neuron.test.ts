@@ -1,0 +1,361 @@
+import { strict as assert } from 'node:assert';
+import { at, findingsOf } from '../helpers';
+
+const TRAIN = `
+from transformers import Trainer, TrainingArguments
+args = TrainingArguments(
+    output_dir="out",
+    fp16=True,
+    per_device_train_batch_size=8,
+)
+trainer = Trainer(model=model, args=args, train_dataset=ds)
+trainer.train()
+`;
+
+describe('optimum-neuron', () => {
+  describe('NRN801 transformers.Trainer', () => {
+    it('fires at the callee and at a subclass base, also through an alias', async () => {
+      const f = await findingsOf('NRN801', `
+        from transformers import Trainer as HFTrainer
+        import transformers
+        class MyTrainer(HFTrainer):
+            pass
+        t = HFTrainer(model=m, args=a)
+        u = transformers.Trainer(model=m)
+      `);
+      assert.deepEqual(at(f), [[3, 17], [5, 5], [6, 18]]);
+      assert.equal(f[0].severity, 'error');
+      assert.equal(f[0].fixable, true);
+      assert.deepEqual(f[1].data, { replacement: 'NeuronTrainer', module: 'optimum.neuron', original: 'transformers.Trainer' });
+    });
+    it('never fires on NeuronTrainer aliased as Trainer, a user class, imports, strings or native', async () => {
+      const code = `
+        from optimum.neuron import NeuronTrainer as Trainer
+        t = Trainer(model=m, args=a)
+      `;
+      assert.deepEqual(await findingsOf('NRN801', code), []);
+      const own = `
+        class Trainer:
+            def __init__(self, model):
+                self.model = model
+        t = Trainer(model)
+        # Trainer(model=m)
+        s = "Trainer(model=m)"
+      `;
+      assert.deepEqual(await findingsOf('NRN801', own), []);
+      assert.deepEqual(await findingsOf('NRN801', TRAIN, 'native'), []);
+    });
+  });
+
+  describe('NRN802 TrainingArguments', () => {
+    it('fires at the callee', async () => {
+      const f = await findingsOf('NRN802', TRAIN);
+      assert.deepEqual(at(f), [[2, 8]]);
+      assert.equal(f[0].data?.replacement, 'NeuronTrainingArguments');
+    });
+    it('does not fire for NeuronTrainingArguments or a user dataclass', async () => {
+      const f = await findingsOf('NRN802', `
+        from optimum.neuron import NeuronTrainingArguments
+        from dataclasses import dataclass
+        a = NeuronTrainingArguments(output_dir="o", bf16=True)
+        @dataclass
+        class TrainingArguments:
+            lr: float = 1e-3
+        b = TrainingArguments()
+      `);
+      assert.deepEqual(at(f), []);
+    });
+  });
+
+  describe('NRN803 fp16=True', () => {
+    it('fires at the keyword argument on its own line', async () => {
+      const f = await findingsOf('NRN803', TRAIN);
+      assert.deepEqual(at(f), [[4, 5]]);
+      assert.equal(f[0].range.end.character, 13);
+      assert.equal(f[0].fixable, true);
+      assert.equal(f[0].data?.replacement, 'bf16=True');
+    });
+    it('fires for SFTConfig and for any fp16 in NeuronTrainingArguments', async () => {
+      const f = await findingsOf('NRN803', `
+        from trl import SFTConfig
+        from optimum.neuron import NeuronTrainingArguments
+        c = SFTConfig(output_dir="o", fp16=True)
+        n = NeuronTrainingArguments(output_dir="o", fp16=use_fp16)
+      `);
+      assert.deepEqual(at(f), [[3, 31], [4, 45]]);
+    });
+    it('does not fire on fp16=False, bf16=True or unrelated fp16 keywords', async () => {
+      const f = await findingsOf('NRN803', `
+        from transformers import TrainingArguments
+        import torch_neuronx
+        a = TrainingArguments(output_dir="o", fp16=False, bf16=True)
+        b = export(model, fp16=True)
+      `);
+      assert.deepEqual(at(f), []);
+    });
+  });
+
+  describe('NRN804/805/806/809 unsupported training-argument keywords', () => {
+    const code = `
+      from transformers import TrainingArguments
+      args = TrainingArguments(
+          output_dir="o",
+          deepspeed="ds_config.json",
+          fsdp="full_shard auto_wrap",
+          torch_compile=True,
+          tf32=True,
+      )
+    `;
+    it('reports each keyword as its own finding', async () => {
+      assert.deepEqual(at(await findingsOf('NRN804', code)), [[4, 5]]);
+      assert.deepEqual(at(await findingsOf('NRN805', code)), [[5, 5]]);
+      assert.deepEqual(at(await findingsOf('NRN806', code)), [[6, 5]]);
+      assert.deepEqual(at(await findingsOf('NRN809', code)), [[7, 5]]);
+    });
+    it('ignores disabled values and other calls', async () => {
+      const off = `
+        from transformers import TrainingArguments
+        args = TrainingArguments(output_dir="o", deepspeed=None, fsdp="", torch_compile=False, tf32=False)
+        deepspeed_init(deepspeed="x.json")
+      `;
+      for (const id of ['NRN804', 'NRN805', 'NRN806', 'NRN809']) assert.deepEqual(await findingsOf(id, off), [], id);
+      assert.deepEqual(await findingsOf('NRN804', code, 'native'), []);
+    });
+  });
+
+  describe('NRN807 optim', () => {
+    it('fires at unsupported optimizer strings', async () => {
+      const f = await findingsOf('NRN807', `
+        from transformers import TrainingArguments
+        OPT = "paged_adamw_8bit"
+        a = TrainingArguments(output_dir="o", optim="adamw_bnb_8bit")
+        b = TrainingArguments(output_dir="o", optim=OPT)
+      `);
+      assert.deepEqual(at(f), [[2, 7], [3, 45]]);
+      assert.match(f[1].message, /adamw_bnb_8bit/);
+    });
+    it('ignores adamw_torch and sgd, and optim= elsewhere', async () => {
+      const f = await findingsOf('NRN807', `
+        from transformers import TrainingArguments
+        a = TrainingArguments(output_dir="o", optim="adamw_torch")
+        b = TrainingArguments(output_dir="o", optim="sgd")
+        c = build(optim="lion")
+      `);
+      assert.deepEqual(at(f), []);
+    });
+  });
+
+  describe('NRN808 evaluation', () => {
+    it('fires on eval_dataset/compute_metrics in trainers and do_eval/eval_strategy in arguments', async () => {
+      const f = await findingsOf('NRN808', `
+        from transformers import Trainer, TrainingArguments
+        args = TrainingArguments(output_dir="o", eval_strategy="steps", do_eval=True)
+        t = Trainer(
+            model=m,
+            args=args,
+            eval_dataset=val,
+            compute_metrics=metrics,
+        )
+      `);
+      assert.deepEqual(at(f), [[2, 42], [2, 65], [6, 5], [7, 5]]);
+    });
+    it('ignores eval_strategy="no", eval_dataset=None and other calls', async () => {
+      const f = await findingsOf('NRN808', `
+        from transformers import Trainer, TrainingArguments
+        args = TrainingArguments(output_dir="o", eval_strategy="no")
+        t = Trainer(model=m, args=args, eval_dataset=None)
+        r = evaluate(eval_dataset=val)
+      `);
+      assert.deepEqual(at(f), []);
+    });
+  });
+
+  describe('NRN810/811 SFTTrainer / SFTConfig', () => {
+    it('fires at the trl callees', async () => {
+      const code = `
+        from trl import SFTTrainer, SFTConfig
+        cfg = SFTConfig(output_dir="o", max_length=512)
+        tr = SFTTrainer(model=m, args=cfg, train_dataset=ds)
+      `;
+      assert.deepEqual(at(await findingsOf('NRN811', code)), [[2, 7]]);
+      const f = await findingsOf('NRN810', code);
+      assert.deepEqual(at(f), [[3, 6]]);
+      assert.equal(f[0].data?.replacement, 'NeuronSFTTrainer');
+    });
+    it('does not fire on the Neuron classes', async () => {
+      const code = `
+        from optimum.neuron import NeuronSFTTrainer, NeuronSFTConfig
+        cfg = NeuronSFTConfig(output_dir="o")
+        tr = NeuronSFTTrainer(model=m, args=cfg)
+      `;
+      assert.deepEqual(await findingsOf('NRN810', code), []);
+      assert.deepEqual(await findingsOf('NRN811', code), []);
+    });
+  });
+
+  describe('NRN812 unsupported TRL trainers', () => {
+    it('fires on DPO/GRPO trainers', async () => {
+      const f = await findingsOf('NRN812', 'from trl import DPOTrainer, GRPOTrainer\nt = DPOTrainer(model=m)\ng = GRPOTrainer(model=m)\n');
+      assert.deepEqual(at(f), [[2, 5], [3, 5]]);
+    });
+    it('ignores a user DPOTrainer', async () => {
+      const f = await findingsOf('NRN812', 'class DPOTrainer:\n    pass\nt = DPOTrainer()\n');
+      assert.deepEqual(at(f), []);
+    });
+  });
+
+  describe('NRN813 Seq2SeqTrainer', () => {
+    it('fires on Seq2SeqTrainer and Seq2SeqTrainingArguments', async () => {
+      const f = await findingsOf('NRN813', 'from transformers import Seq2SeqTrainer, Seq2SeqTrainingArguments\na = Seq2SeqTrainingArguments(output_dir="o")\nt = Seq2SeqTrainer(model=m, args=a)\n');
+      assert.deepEqual(at(f), [[2, 5], [3, 5]]);
+    });
+    it('does not fire on imports alone', async () => {
+      assert.deepEqual(await findingsOf('NRN813', 'from transformers import Seq2SeqTrainer\n'), []);
+    });
+  });
+
+  describe('NRN814/815 Accelerator', () => {
+    it('fires on Accelerator and on unsupported plugin keywords', async () => {
+      const code = `
+        from accelerate import Accelerator
+        acc = Accelerator(
+            mixed_precision="bf16",
+            deepspeed_plugin=ds,
+            dynamo_backend="inductor",
+        )
+      `;
+      assert.deepEqual(at(await findingsOf('NRN814', code)), [[2, 7]]);
+      assert.deepEqual(at(await findingsOf('NRN815', code)), [[4, 5], [5, 5]]);
+    });
+    it('does not fire on NeuronAccelerator or dynamo_backend="no"', async () => {
+      const code = `
+        from optimum.neuron import NeuronAccelerator
+        acc = NeuronAccelerator(trn_config=cfg, zero_1=True, dynamo_backend="no", fsdp_plugin=None)
+      `;
+      assert.deepEqual(await findingsOf('NRN814', code), []);
+      assert.deepEqual(await findingsOf('NRN815', code), []);
+    });
+  });
+
+  describe('NRN816 transformers.pipeline', () => {
+    it('fires at the callee and notes unsupported tasks', async () => {
+      const f = await findingsOf('NRN816', `
+        from transformers import pipeline
+        clf = pipeline("text-classification", model=mid, device=0)
+        tr = pipeline("translation_en_to_fr", model=mid)
+      `);
+      assert.deepEqual(at(f), [[2, 7], [3, 6]]);
+      assert.equal(f[0].data?.task, 'text-classification');
+      assert.match(f[1].message, /not supported/);
+    });
+    it('does not fire on optimum.neuron.pipeline or sklearn pipelines', async () => {
+      const f = await findingsOf('NRN816', `
+        from optimum.neuron import pipeline
+        from sklearn.pipeline import Pipeline
+        clf = pipeline("text-classification", model=mid, export=True)
+        p = Pipeline([])
+      `);
+      assert.deepEqual(at(f), []);
+    });
+  });
+
+  describe('NRN817 AutoModelFor* for inference', () => {
+    it('fires on from_pretrained in an inference script', async () => {
+      const f = await findingsOf('NRN817', `
+        import torch
+        from transformers import AutoModelForCausalLM, AutoModelForSequenceClassification as ASC
+        lm = AutoModelForCausalLM.from_pretrained(mid)
+        clf = ASC.from_pretrained(cid)
+        with torch.no_grad():
+            out = lm.generate(**inputs, max_new_tokens=20)
+      `);
+      assert.deepEqual(at(f), [[3, 6], [4, 7]]);
+      assert.equal(f[0].data?.replacement, 'NeuronModelForCausalLM');
+      assert.match(f[0].message, /get_neuron_config/);
+      assert.equal(f[1].data?.replacement, 'NeuronModelForSequenceClassification');
+    });
+    it('does not fire in training scripts, on NeuronModelFor*, or without inference signs', async () => {
+      const train = `
+        from transformers import AutoModelForCausalLM, Trainer
+        m = AutoModelForCausalLM.from_pretrained(mid)
+        t = Trainer(model=m)
+        t.train()
+        m.eval()
+      `;
+      assert.deepEqual(await findingsOf('NRN817', train), []);
+      const neuron = `
+        from optimum.neuron import NeuronModelForSequenceClassification
+        m = NeuronModelForSequenceClassification.from_pretrained(mid, export=True, batch_size=1, sequence_length=128)
+        m.eval()
+      `;
+      assert.deepEqual(await findingsOf('NRN817', neuron), []);
+      assert.deepEqual(await findingsOf('NRN817', 'from transformers import AutoModel\nm = AutoModel.from_pretrained(mid)\nm.save_pretrained("d")\n'), []);
+    });
+  });
+
+  describe('NRN818 diffusers pipelines', () => {
+    it('fires on StableDiffusionPipeline.from_pretrained', async () => {
+      const f = await findingsOf('NRN818', 'from diffusers import StableDiffusionPipeline\npipe = StableDiffusionPipeline.from_pretrained(mid).to("cuda")\n');
+      assert.deepEqual(at(f), [[2, 8]]);
+      assert.equal(f[0].data?.replacement, 'NeuronStableDiffusionPipeline');
+    });
+    it('does not fire on the Neuron pipeline', async () => {
+      const f = await findingsOf('NRN818', 'from optimum.neuron import NeuronStableDiffusionPipeline\npipe = NeuronStableDiffusionPipeline.from_pretrained(mid, export=True)\n');
+      assert.deepEqual(at(f), []);
+    });
+  });
+
+  describe('NRN819/820 peft and HfArgumentParser', () => {
+    it('warn in files that train through Optimum Neuron or the HF Trainer', async () => {
+      const code = `
+        from optimum.neuron import NeuronTrainingArguments
+        from transformers import HfArgumentParser
+        from peft import get_peft_model, LoraConfig
+        parser = HfArgumentParser((NeuronTrainingArguments,))
+        model = get_peft_model(model, LoraConfig(r=8))
+      `;
+      assert.deepEqual(at(await findingsOf('NRN820', code)), [[4, 10]]);
+      const f = await findingsOf('NRN819', code);
+      assert.deepEqual(at(f), [[5, 9]]);
+      assert.equal(f[0].severity, 'warning');
+    });
+    it('do not fire for optimum.neuron.peft or in files that do not train with HF/Optimum', async () => {
+      assert.deepEqual(await findingsOf('NRN819', 'from optimum.neuron.peft import get_peft_model\nm = get_peft_model(m, cfg)\n'), []);
+      assert.deepEqual(await findingsOf('NRN819', 'from peft import get_peft_model\nm = get_peft_model(m, cfg)\n'), []);
+      assert.deepEqual(await findingsOf('NRN820', 'from transformers import HfArgumentParser\np = HfArgumentParser((Args,))\n'), []);
+    });
+  });
+
+  describe('NRN821 SentenceTransformer', () => {
+    it('fires on inference use', async () => {
+      const f = await findingsOf('NRN821', 'from sentence_transformers import SentenceTransformer\nm = SentenceTransformer("all-MiniLM-L6-v2")\nemb = m.encode(texts)\n');
+      assert.deepEqual(at(f), [[2, 5]]);
+    });
+    it('does not fire when the file trains the model', async () => {
+      const f = await findingsOf('NRN821', 'from sentence_transformers import SentenceTransformer\nm = SentenceTransformer("x")\nm.fit(train_objectives=objs)\n');
+      assert.deepEqual(at(f), []);
+    });
+  });
+
+  describe('NRN822 legacy LLM export', () => {
+    it('fires at export=True / num_cores in NeuronModelForCausalLM.from_pretrained', async () => {
+      const f = await findingsOf('NRN822', `
+        from optimum.neuron import NeuronModelForCausalLM
+        m = NeuronModelForCausalLM.from_pretrained(mid, export=True, batch_size=1, sequence_length=2048)
+        n = NeuronModelForCausalLM.from_pretrained(mid, num_cores=2)
+      `);
+      assert.deepEqual(at(f), [[2, 49], [3, 49]]);
+    });
+    it('does not fire on the 0.4 export API, encoders with export=True, or training models', async () => {
+      const f = await findingsOf('NRN822', `
+        from optimum.neuron import NeuronModelForCausalLM, NeuronModelForSequenceClassification
+        from optimum.neuron.models.training import NeuronModelForCausalLM as TrainLM
+        cfg = NeuronModelForCausalLM.get_neuron_config(mid, batch_size=1, sequence_length=4096, tensor_parallel_size=2)
+        m = NeuronModelForCausalLM.export(mid, cfg, load_weights=True)
+        c = NeuronModelForSequenceClassification.from_pretrained(mid, export=True)
+        t = TrainLM.from_pretrained(mid, tcfg, export=True)
+      `);
+      assert.deepEqual(at(f), []);
+    });
+  });
+});
