@@ -74,8 +74,8 @@ export function sniffText(text: string, name = ''): { format: ProfileFormat | nu
 async function detectFile(path: string): Promise<Detection> {
   const head = await readHead(path);
   if (head.length >= 4 && head.subarray(0, 4).toString('latin1') === 'PAR1') {
-    const dir = join(path, '..');
-    return { format: 'parquet', path: dir, reason: 'Parquet magic (PAR1); reading the table directory' };
+    if (/\.parquet$/i.test(path)) return { format: 'parquet', path: join(path, '..'), reason: 'Parquet table; reading its directory' };
+    return { format: 'parquet', path, reason: 'Parquet magic (PAR1) in a file not named .parquet' };
   }
   if (head.length === 0) {
     if (/\.ntff$/i.test(path)) return { format: 'ntff', path, reason: '.ntff extension (empty file)' };

@@ -380,11 +380,7 @@ export async function streamJsonFile(path: string, handlers: JsonStreamHandlers,
                 if (c === BSLASH) { st.esc = true; continue; }
                 if (c === QUOTE) break;
               }
-              if (i >= len) {
-                keyParts.push(chunk.subarray(keyStart, len));
-                keyStart = 0;
-                continue;
-              }
+              if (i >= len) continue; // key continues in the next chunk (saved below)
               keyParts.push(chunk.subarray(keyStart, i + 1));
               try { key = JSON.parse(Buffer.concat(keyParts).toString('utf8')) as string; } catch { key = '?'; }
               keyParts = null;
@@ -430,13 +426,18 @@ export async function streamJsonFile(path: string, handlers: JsonStreamHandlers,
             continue;
           }
           case Mode.Done: {
-            if (!isWs(b)) res.trailingData = true;
+            if (isWs(b)) { i++; continue; }
+            res.trailingData = true;
             i = len;
             continue;
           }
         }
       }
       flushRun(chunk);
+      if (keyParts !== null) {
+        if (keyStart < len) keyParts.push(chunk.subarray(keyStart, len));
+        keyStart = 0;
+      }
       // End of chunk: keep the partial capture.
       if ((mode as Mode) === Mode.Capture) {
         const from = capStart >= 0 ? capStart : 0;

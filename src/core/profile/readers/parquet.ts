@@ -4,7 +4,7 @@
 // a time and aggregated on the fly, never materialised as row objects.
 // Units: Summary like summary-json (seconds, 0–1 fractions); *_ts/duration_ns in ns (device clock).
 import { promises as fsp } from 'node:fs';
-import { join, basename } from 'node:path';
+import { join, basename, dirname } from 'node:path';
 import { parquetMetadataAsync, parquetReadObjects, parquetScan, parquetSchema } from 'hyparquet';
 import type { AsyncBuffer, DecodedArray, FileMetaData } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
@@ -20,10 +20,10 @@ export const PARQUET_TABLES_READ = ['Summary', 'Metadata', 'Instruction', 'Opcod
   'SchemaFields', 'ActiveTime'];
 
 /** Group `<Table>.parquet` / `<Table>_<n>.parquet` files by table, parts in numeric order. */
-export function groupParquetFiles(names: string[]): Map<string, string[]> {
+export function groupParquetFiles(names: string[], anyExtension = false): Map<string, string[]> {
   const parts = new Map<string, { n: number; f: string }[]>();
   for (const f of names) {
-    const m = /^(.+?)(?:_(\d+))?\.parquet$/i.exec(f);
+    const m = (anyExtension ? /^(.+?)(?:_(\d+))?(?:\.[^.]*)?$/ : /^(.+?)(?:_(\d+))?\.parquet$/i).exec(f);
     if (!m) continue;
     const list = parts.get(m[1]) ?? [];
     list.push({ n: m[2] === undefined ? -1 : Number(m[2]), f });
@@ -79,11 +79,15 @@ const asStr = (col: DecodedArray | null, i: number): string | null => {
   return typeof v === 'string' ? v : v === null || v === undefined ? null : String(v);
 };
 
-export async function readParquetDir(dir: string, source: string, opts: ReaderOptions): Promise<ProfileModel> {
+/** `path` is a profile directory, or a single Parquet table file (possibly misnamed, e.g. Summary.json). */
+export async function readParquetDir(path: string, source: string, opts: ReaderOptions): Promise<ProfileModel> {
   const model = emptyModel('parquet', source);
   const w = model.warnings;
-  const names = (await fsp.readdir(dir)).filter((f) => f.toLowerCase().endsWith('.parquet'));
-  const tables = groupParquetFiles(names);
+  const single = (await fsp.stat(path)).isFile();
+  const dir = single ? dirname(path) : path;
+  const names = single ? [basename(path)] : (await fsp.readdir(dir)).filter((f) => f.toLowerCase().endsWith('.parquet'));
+  const tables = groupParquetFiles(names, single);
+  if (single) w.push(`Only the table in ${basename(path)} was read (it is not named <Table>.parquet, so its directory was not treated as a profile).`);
   if (!tables.size) {
     w.push('The directory contains no .parquet tables.');
     return model;

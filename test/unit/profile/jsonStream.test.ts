@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { createNonFiniteTransform, nonFiniteToNull, streamJsonFile } from '../../../src/core/profile/jsonStream';
+import { tempDir } from './helpers';
+// stream-json (CommonJS): used here to show the NaN transform works in front of a standard streaming parser.
+import { parser } from 'stream-json';
+import StreamArray from 'stream-json/streamers/StreamArray';
+
+describe('streaming JSON reader', () => {
+  let t: ReturnType<typeof tempDir>;
+  before(() => { t = tempDir(); });
+  after(() => t.cleanup());
+
+  const doc = {
+    metadata: { a: 'x{y}[z]"q"', 'k\\"ey': [1, { b: null }] },
+    instruction: [
+      { s: 'brace } in string ] and \\ backslash \\" quote', n: 1 },
+      { s: 'ünïcødé ✓ 𝄞', n: 2.5e-3, arr: [[1, 2], [3]] },
+      [1, 2, 3],
+      'a string element',
+      42,
+      null,
+      { deep: { deeper: { deepest: [{ x: '}}}' }] } } },
+    ],
+    empty: [],
+    num: -1.5e10,
+    str: 'top',
+    flag: true,
+  };
+  const text = JSON.stringify(doc, null, 1);
+
+  for (const hw of [1, 2, 3, 7, 64, 1 << 16]) {
+    it(`matches JSON.parse with ${hw}-byte chunks`, async () => {
+      const p = join(t.dir, `d${hw}.json`);
+      writeFileSync(p, `log line before\n${text}`);
+      const items: Record<string, unknown[]> = {};
+      const values: Record<string, unknown> = {};
+      const r = await streamJsonFile(p, {
+        onArrayItem: (k, v) => { (items[k] ??= []).push(v); },
+        onValue: (k, v) => { values[k] = v; },
+      }, { highWaterMark: hw });
+      assert.equal(r.truncated, false);
+      assert.equal(r.parseErrors, 0, r.errors.join('; '));
+      assert.equal(r.leadingBytes, 'log line before\n'.length);
+      assert.deepEqual(items.instruction, doc.instruction);
+      assert.equal(items.empty, undefined);
+      assert.deepEqual(values, { metadata: doc.metadata, num: doc.num, str: doc.str, flag: true });
+    });
+  }
+
+  it('rewrites bare NaN/Infinity outside strings only, across chunk boundaries', async () => {
+    const p = join(t.dir, 'nan.json');
+    writeFileSync(p, '{"x": [{"a": NaN, "b": "NaN", "c": -Infinity, "d": [Infinity, 1]}, NaN, {"e": "Infinity"}]}');
+    for (const hw of [1, 5, 1024]) {
+      const got: unknown[] = [];
+      const r = await streamJsonFile(p, { onArrayItem: (_k, v) => got.push(v) }, { highWaterMark: hw });
+      assert.deepEqual(got, [{ a: null, b: 'NaN', c: null, d: [null, 1] }, null, { e: 'Infinity' }]);
+      assert.ok(r.nonFiniteFixed > 0);
+    }
+    assert.equal(nonFiniteToNull('[NaN,"NaN",-Infinity,"a\\"NaN"]'), '[null,"NaN",null,"a\\"NaN"]');
+  });
+
+  it('skips arrays the handler does not want, reports truncation and trailing data', async () => {
+    const p = join(t.dir, 'trunc.json');
+    writeFileSync(p, '{"skip": [1, 2, 3], "keep": [{"a": 1}, {"a": 2}, {"a"');
+    const got: unknown[] = [];
+    const r = await streamJsonFile(p, { onArrayStart: (k) => k === 'keep', onArrayItem: (k, v) => { assert.equal(k, 'keep'); got.push(v); } });
+    assert.deepEqual(got, [{ a: 1 }, { a: 2 }]);
+    assert.equal(r.truncated, true);
+    const q = join(t.dir, 'trail.json');
+    writeFileSync(q, '[1, 2] [3]');
+    const r2 = await streamJsonFile(q, { onArrayItem: () => undefined });
+    assert.equal(r2.trailingData, true);
+  });
+
+  it('isolates a bad element inside a batch', async () => {
+    const p = join(t.dir, 'bad.json');
+    writeFileSync(p, '{"x": [{"a": 1}, {"a": tru}, {"a": 3}]}');
+    const got: unknown[] = [];
+    const r = await streamJsonFile(p, { onArrayItem: (_k, v) => got.push(v) });
+    assert.deepEqual(got, [{ a: 1 }, { a: 3 }]);
+    assert.equal(r.parseErrors, 1);
+  });
+
+  it('createNonFiniteTransform makes NaN JSON parseable by stream-json', async () => {
+    const chunks = ['[{"a": Na', 'N, "s": "NaN"}, -Infin', 'ity, 1]'];
+    const out: unknown[] = [];
+    await new Promise<void>((resolve, reject) => {
+      Readable.from(chunks).pipe(createNonFiniteTransform()).pipe(parser()).pipe(StreamArray.streamArray())
+        .on('data', (d: { value: unknown }) => out.push(d.value)).on('end', resolve).on('error', reject);
+    });
+    assert.deepEqual(out, [{ a: null, s: 'NaN' }, null, 1]);
+  });
+});
