@@ -367,6 +367,11 @@ export class Timeline {
 
   /** Draws synchronously; returns the stats of this frame. */
   draw(): DrawStats {
+    if (this.pending) {
+      // A synchronous draw satisfies the scheduled one.
+      cancelAnimationFrame(this.pending);
+      this.pending = 0;
+    }
     const t = performance.now();
     const ctx = this.ctx;
     const th = this.theme;
