@@ -150,6 +150,9 @@ export function normaliseModel(raw: unknown): { model: ProfileModel; problems: s
   const metadata: Record<string, string | number | null> = {};
   const md = obj(r.metadata);
   if (md) for (const [k, v] of Object.entries(md)) metadata[k] = typeof v === 'number' ? v : v === null ? null : str(v);
+  const counters: Record<string, number | string | null> = {};
+  const cn = obj(r.counters);
+  if (cn) for (const [k, v] of Object.entries(cn)) counters[k] = typeof v === 'number' ? v : v === null ? null : str(v);
   const fields: FieldInfo[] = arr(r.fields).flatMap((f) => {
     const o = obj(f);
     return o ? [{ table: str(o.table), field: str(o.field), description: str(o.description), unit: typeof o.unit === 'string' ? o.unit : null }] : [];
@@ -182,6 +185,7 @@ export function normaliseModel(raw: unknown): { model: ProfileModel; problems: s
     metadata,
     timeline: normTimeline(r.timeline, problems),
     fields,
+    counters,
     sectionsRead: arr(r.sectionsRead).map((x) => str(x)).filter(Boolean),
     formatVersion: typeof r.formatVersion === 'string' ? r.formatVersion : null,
   };

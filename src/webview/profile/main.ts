@@ -340,14 +340,18 @@ function renderModel(source: string, raw: unknown): void {
       : 'No timeline in this profile: summary formats carry no events. Open the Parquet output directory of neuron-explorer view (or a trace JSON) to see the engine and DMA timeline.' })));
   }
 
-  // Metadata.
+  // Metadata and raw counters (with field descriptions as tooltips).
   const md: [string, string | number | null][] = Object.entries(m.metadata ?? {});
   if (m.sectionsRead && m.sectionsRead.length > 0) md.push(['sections read', m.sectionsRead.join(', ')]);
-  if (md.length > 0) {
+  const counters = Object.entries(m.counters ?? {});
+  if (md.length > 0 || counters.length > 0) {
     sections.push('metadata');
+    const kv = (rows: [string, string | number | null][], caption: string): HTMLElement =>
+      h('table', { class: 'data compact' }, h('caption', { class: 'visually-hidden', text: caption }),
+        h('tbody', {}, ...rows.map(([k, v]) => h('tr', { title: tip(k) ?? undefined }, h('th', { scope: 'row', text: k }), h('td', { class: typeof v === 'number' ? 'num' : '', text: v === null ? '—' : String(v) })))));
     r.appendChild(section('metadata', 'Metadata',
-      h('details', {}, h('summary', { text: `${md.length} fields` }),
-        h('table', { class: 'data compact' }, h('tbody', {}, ...md.map(([k, v]) => h('tr', { title: tip(k) ?? undefined }, h('th', { scope: 'row', text: k }), h('td', { text: v === null ? '—' : String(v) }))))))));
+      md.length > 0 ? h('details', {}, h('summary', { text: `${md.length} metadata fields` }), kv(md, 'Metadata')) : null,
+      counters.length > 0 ? h('details', {}, h('summary', { text: `${counters.length} raw counters (as the source gave them; percent counters keep the source scale)` }), kv(counters, 'Raw counters')) : null));
   }
 
   if (state.source !== src) saveState({ source: src, view: null, sort: null, search: '' });
