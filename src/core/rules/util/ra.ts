@@ -194,7 +194,7 @@ export function isTensorish(ctx: RuleContext, expr: Node, depth = 0): boolean {
         if (c.qname.startsWith('torch_xla')) return false;
         if (c.method && c.receiver && c.qname.split('.').length > 1 && !ctx.sem.qualifiedName(c.receiver)?.startsWith('torch')) return false;
       }
-      if (c.method && c.receiver) {
+      if (c.method && c.receiver && c.receiver.text !== 'self') {
         if (HOST_METHODS.has(c.method)) return false;
         if (TENSOR_METHODS.has(c.method)) return !isForeignArray(ctx, c.receiver) && isTensorish(ctx, c.receiver, depth + 1);
         return false;
@@ -209,7 +209,12 @@ export function isTensorish(ctx: RuleContext, expr: Node, depth = 0): boolean {
           return !!rc.qname && (/^torch\.nn\./.test(rc.qname) || /^transformers\..*(?:Model|ForCausalLM|For\w+)/.test(rc.qname) || /\.from_pretrained$/.test(rc.qname));
         });
       }
-      if (c.func.type === 'attribute') return /^self\.(?:model|net|criterion|loss_fn|module)$/.test(ctx.sem.dottedName(c.func) ?? '');
+      if (c.func.type === 'attribute') {
+        const d = ctx.sem.dottedName(c.func) ?? '';
+        if (/^self\.(?:model|net|criterion|loss_fn|module)$/.test(d)) return true;
+        // `self.proj(x)` with a tensor argument: a submodule call.
+        return /^self\.\w+$/.test(d) && c.args.some((a) => isTensorish(ctx, a, depth + 1));
+      }
       return false;
     }
     case 'attribute': {
@@ -224,7 +229,7 @@ export function isTensorish(ctx: RuleContext, expr: Node, depth = 0): boolean {
       if (ctx.sem.qualifiedName(e)) return false;
       if (hasBackward(ctx, e)) return true;
       if (boundToTensor(ctx, e, depth)) return true;
-      return isLoaderBatch(ctx, e);
+      return isLoaderBatch(ctx, e) || isModelParam(e);
     }
     case 'binary_operator': {
       const l = e.childForFieldName('left');
@@ -244,6 +249,15 @@ export function isTensorish(ctx: RuleContext, expr: Node, depth = 0): boolean {
     default:
       return false;
   }
+}
+
+/** A parameter (other than `self`) of a `forward`-like method: the model's input tensors. */
+function isModelParam(id: Node): boolean {
+  const fn = enclosingFunction(id);
+  const name = fn?.childForFieldName('name')?.text;
+  if (!fn || !name || !MODEL_METHODS.has(name) || id.text === 'self') return false;
+  const params = fn.childForFieldName('parameters');
+  return !!params && params.namedChildren.some((p) => (p.type === 'identifier' ? p.text : p.childForFieldName('name')?.text ?? p.namedChildren[0]?.text) === id.text);
 }
 
 function hasBackward(ctx: RuleContext, e: Node): boolean {

@@ -1,0 +1,288 @@
+import { strict as assert } from 'node:assert';
+import { at, findingsOf } from '../helpers';
+
+const model = (body: string) => `
+  import torch
+  import torch.nn as nn
+  class Net(nn.Module):
+      def forward(self, x, mask):
+          ${body}
+          return x
+`;
+
+describe('dynamic-shape', () => {
+  describe('NRN401 nonzero / argwhere', () => {
+    it('fires in forward and in a training loop, through aliases', async () => {
+      const f = await findingsOf('NRN401', model('idx = torch.nonzero(mask)'));
+      assert.deepEqual(at(f), [[5, 21]]);
+      const g = await findingsOf('NRN401', `
+        import torch as T
+        for x in loader:
+            loss = model(x)
+            pos = (x > 0).nonzero()
+            w = T.argwhere(x)
+            loss.backward()
+            opt.step()
+      `);
+      assert.deepEqual(at(g), [[4, 19], [5, 11]]);
+    });
+    it('does not fire in preprocessing, on numpy, nonzero_static, or user classes', async () => {
+      const f = await findingsOf('NRN401', `
+        import torch
+        import numpy as np
+        idx = torch.nonzero(labels)
+        for x in loader:
+            loss = model(x)
+            a = np.nonzero(arr)
+            b = torch.nonzero_static(x, size=4)
+            loss.backward()
+            opt.step()
+      `);
+      assert.deepEqual(f, []);
+    });
+  });
+
+  describe('NRN402 masked_select', () => {
+    it('fires in forward', async () => {
+      const f = await findingsOf('NRN402', model('y = x.masked_select(mask)'));
+      assert.deepEqual(at(f), [[5, 15]]);
+    });
+    it('does not fire outside model code or on comments', async () => {
+      assert.deepEqual(await findingsOf('NRN402', 'import torch\ny = torch.masked_select(x, m)\n# x.masked_select(m)\n'), []);
+    });
+  });
+
+  describe('NRN403 unique', () => {
+    it('fires on torch.unique and tensor.unique() in forward', async () => {
+      const f = await findingsOf('NRN403', model('u = torch.unique(x)\n          v = x.unique()'));
+      assert.deepEqual(at(f), [[5, 19], [6, 15]]);
+    });
+    it('does not fire on pandas / numpy unique in a loop', async () => {
+      const f = await findingsOf('NRN403', `
+        import torch
+        import numpy as np
+        import pandas as pd
+        df = pd.read_csv("x.csv")
+        for x in loader:
+            loss = model(x)
+            cats = df["label"].unique()
+            u = np.unique(arr)
+            loss.backward()
+            opt.step()
+      `);
+      assert.deepEqual(f, []);
+    });
+  });
+
+  describe('NRN404 boolean-mask indexing', () => {
+    it('fires on x[x > 0] and x[mask] reads in forward and in the step loop', async () => {
+      const f = await findingsOf('NRN404', `
+        import torch
+        class Net(torch.nn.Module):
+            def forward(self, x):
+                h = self.proj(x)
+                keep = h > 0
+                y = h[keep]
+                return x[torch.isnan(x)]
+        for batch, labels in train_loader:
+            logits = model(batch)
+            valid = logits[labels != -100]
+            loss = criterion(valid, labels)
+            loss.backward()
+            opt.step()
+      `);
+      assert.deepEqual(at(f), [[6, 15], [7, 18], [10, 20]]);
+    });
+    it('does not fire on masked assignment, integer indexing, numpy, or outside model code', async () => {
+      const f = await findingsOf('NRN404', `
+        import torch
+        import numpy as np
+        class Net(torch.nn.Module):
+            def forward(self, x):
+                x[x < 0] = 0
+                y = x[:, 0]
+                z = x[idx]
+                a = np.arange(4)
+                b = a[a > 1]
+                return y
+        x = torch.randn(4)
+        pos = x[x > 0]
+      `);
+      assert.deepEqual(f, []);
+    });
+  });
+
+  describe('NRN405 one-argument torch.where', () => {
+    it('fires on torch.where(cond) in forward', async () => {
+      const f = await findingsOf('NRN405', model('rows, cols = torch.where(mask > 0)'));
+      assert.deepEqual(at(f), [[5, 28]]);
+    });
+    it('does not fire on the three-argument form or numpy where', async () => {
+      const f = await findingsOf('NRN405', model('x = torch.where(mask, x, 0)\n          i = np.where(a)'));
+      assert.deepEqual(f, []);
+    });
+  });
+
+  describe('NRN406 data-dependent control flow', () => {
+    it('fires on conditions that read tensor values in the step loop and in forward', async () => {
+      const f = await findingsOf('NRN406', `
+        import torch
+        for x, y in train_loader:
+            loss = criterion(model(x), y)
+            if torch.isnan(loss):
+                continue
+            loss.backward()
+            optimizer.step()
+            if loss.item() < best:
+                best = loss.item()
+        class Net(torch.nn.Module):
+            def forward(self, x):
+                if (x > 0).any():
+                    x = x * 2
+                return x
+      `);
+      assert.deepEqual(at(f), [[4, 8], [8, 8], [12, 12]]);
+    });
+    it('does not fire on step counters, shapes, None checks, or outside loops', async () => {
+      const f = await findingsOf('NRN406', `
+        import torch
+        for step, (x, y) in enumerate(train_loader):
+            loss = criterion(model(x), y)
+            loss.backward()
+            optimizer.step()
+            if step % 10 == 0:
+                pass
+            if x.shape[0] < 8 or y is None:
+                pass
+        loss = model(x)
+        if loss > 3:
+            pass
+      `);
+      assert.deepEqual(f, []);
+    });
+    it('on native only reports conditions inside forward', async () => {
+      const f = await findingsOf('NRN406', `
+        import torch
+        for x in train_loader:
+            loss = model(x)
+            if torch.isnan(loss):
+                continue
+            loss.backward()
+            opt.step()
+        class Net(torch.nn.Module):
+            def forward(self, x):
+                if x.sum() > 0:
+                    return x
+                return -x
+      `, 'native');
+      assert.deepEqual(at(f), [[10, 12]]);
+    });
+  });
+
+  describe('NRN407 per-batch tokenizer padding', () => {
+    it('fires on padding=True in a collate function and in the step loop', async () => {
+      const f = await findingsOf('NRN407', `
+        import torch
+        from transformers import AutoTokenizer
+        from torch.utils.data import DataLoader
+        tok = AutoTokenizer.from_pretrained("bert-base-uncased")
+        def collate(batch):
+            return tok([b["text"] for b in batch], padding=True, return_tensors="pt")
+        loader = DataLoader(ds, batch_size=8, collate_fn=collate)
+        for texts in raw_batches:
+            enc = tokenizer(texts, padding="longest", return_tensors="pt")
+            loss = model(**enc).loss
+            loss.backward()
+            optimizer.step()
+      `);
+      assert.deepEqual(at(f), [[6, 44], [9, 28]]);
+    });
+    it('does not fire on max_length padding, one-off tokenization, or non-tokenizer padding', async () => {
+      const f = await findingsOf('NRN407', `
+        import torch
+        enc = tokenizer(texts, padding=True, return_tensors="pt")
+        for texts in batches:
+            enc = tokenizer(texts, padding="max_length", max_length=128)
+            conv = torch.nn.Conv2d(3, 3, 3, padding=1)
+            y = F.pad(x, padding=True)
+            loss = model(**enc).loss
+            loss.backward()
+            optimizer.step()
+      `);
+      assert.deepEqual(f, []);
+    });
+  });
+
+  describe('NRN408 padding collators', () => {
+    it('fires on DataCollatorWithPadding without a fixed length', async () => {
+      const f = await findingsOf('NRN408', `
+        from transformers import DataCollatorWithPadding, DataCollatorForSeq2Seq
+        collator = DataCollatorWithPadding(tokenizer)
+        c2 = DataCollatorForSeq2Seq(tokenizer, model=model)
+      `);
+      assert.deepEqual(at(f), [[2, 12], [3, 6]]);
+    });
+    it('does not fire with max_length padding or pad_to_multiple_of', async () => {
+      const f = await findingsOf('NRN408', `
+        from transformers import DataCollatorWithPadding
+        a = DataCollatorWithPadding(tokenizer, padding="max_length", max_length=128)
+        b = DataCollatorWithPadding(tokenizer, pad_to_multiple_of=64)
+        # DataCollatorWithPadding(tokenizer)
+      `);
+      assert.deepEqual(f, []);
+    });
+  });
+
+  describe('NRN409 partial last batch on XLA', () => {
+    it('fires on the training DataLoader without drop_last', async () => {
+      const f = await findingsOf('NRN409', `
+        import torch
+        import torch_xla
+        from torch.utils.data import DataLoader
+        train_loader = DataLoader(ds, batch_size=32, shuffle=True)
+        for x in train_loader:
+            model(x).backward()
+            opt.step()
+            torch_xla.sync()
+      `);
+      assert.deepEqual(at(f), [[4, 16]]);
+    });
+    it('does not fire with drop_last=True, batch size 1, eval loaders, non-XLA files or native', async () => {
+      const code = `
+        import torch
+        import torch_xla
+        from torch.utils.data import DataLoader
+        train_loader = DataLoader(ds, batch_size=32, drop_last=True)
+        one = DataLoader(ds)
+        eval_loader = DataLoader(val, batch_size=64)
+        for x in train_loader:
+            model(x).backward()
+            opt.step()
+      `;
+      assert.deepEqual(await findingsOf('NRN409', code), []);
+      assert.deepEqual(await findingsOf('NRN409', 'from torch.utils.data import DataLoader\ntrain_loader = DataLoader(ds, batch_size=8)\n'), []);
+      assert.deepEqual(await findingsOf('NRN409', 'import torch_xla\nfrom torch.utils.data import DataLoader\ntrain_loader = DataLoader(ds, batch_size=8)\n', 'native'), []);
+    });
+  });
+
+  describe('NRN410 dynamic shapes in torch.compile (native)', () => {
+    it('fires on dynamic=True and mark_dynamic on native', async () => {
+      const f = await findingsOf('NRN410', `
+        import torch
+        cm = torch.compile(model, backend="neuron", dynamic=True)
+        torch._dynamo.mark_dynamic(x, 0)
+      `, 'native');
+      assert.deepEqual(at(f), [[2, 45], [3, 1]]);
+      assert.equal(f[0].severity, 'error');
+    });
+    it('does not fire on dynamic=False, other dynamic keywords, or the xla stack', async () => {
+      const f = await findingsOf('NRN410', `
+        import torch
+        cm = torch.compile(model, backend="neuron", dynamic=False)
+        plot(dynamic=True)
+      `, 'native');
+      assert.deepEqual(f, []);
+      assert.deepEqual(await findingsOf('NRN410', 'import torch\ncm = torch.compile(m, dynamic=True)\n'), []);
+    });
+  });
+});
