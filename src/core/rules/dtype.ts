@@ -15,14 +15,14 @@ function argCallQname(ctx: RuleContext, expr: Node): string | null {
   return ctx.sem.argumentOf(expr)?.call.qname ?? null;
 }
 
-const FP64_QNAMES = new Set(['torch.float64', 'torch.double', 'torch.DoubleTensor', 'torch.cuda.DoubleTensor']);
+const FP64_QNAMES = new Set(['torch.float64', 'torch.double', 'torch.DoubleTensor', 'torch.cuda.DoubleTensor', 'jax.numpy.float64']);
 
 const float64: Rule = {
   id: 'NRN451',
   name: 'float64-dtype',
   category: 'dtype',
   severity: { xla: 'warning', native: 'warning' },
-  title: 'float64 / double tensors (`torch.float64`, `torch.double`, `.double()`)',
+  title: 'float64 / double tensors (`torch.float64`, `torch.double`, `.double()`, `jnp.float64`)',
   message: `${NO_FP64} Use \`torch.float32\` (or \`bfloat16\`), e.g. \`.float()\` instead of \`.double()\`.`,
   why: `${NO_FP64} Host-side (CPU) float64 is fine; the rule warns because the dtype usually follows the tensor to the device. NxD Inference casts fp64 to fp32 automatically, plain torch-neuronx does not.`,
   fix: 'Create or cast to `torch.float32` / `torch.bfloat16` before the tensor reaches the device (`torch.from_numpy(a).float()`).',
@@ -44,7 +44,11 @@ const float64: Rule = {
     if (isDtypeQuery(expr)) return;
     const owner = argCallQname(ctx, expr);
     if (owner === 'torch.set_default_dtype' || owner === 'torch.set_default_tensor_type') return; // NRN452
-    ctx.report(hit.node, { data: { replacement: q.endsWith('Tensor') ? 'torch.FloatTensor' : 'torch.float32' } });
+    const replacement = q.endsWith('Tensor') ? 'torch.FloatTensor' : q.startsWith('jax.') ? 'jnp.float32' : 'torch.float32';
+    const message = q.startsWith('jax.')
+      ? `${NO_FP64} With \`jax_enable_x64\` this is a real FP64 array; without it JAX silently uses float32. Use \`jnp.float32\` (or \`jnp.bfloat16\`).`
+      : undefined;
+    ctx.report(hit.node, { message, data: { replacement } });
   },
 };
 

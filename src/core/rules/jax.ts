@@ -264,7 +264,7 @@ const nkiCall: Rule = {
   },
 };
 
-const RBG = /(jax_default_prng_impl|JAX_DEFAULT_PRNG_IMPL)["']?\s*[,=:\]]\s*["']?(unsafe_)?rbg\b/;
+const RBG = /(jax_default_prng_impl|JAX_DEFAULT_PRNG_IMPL)["'\]\s,=:]*(unsafe_)?rbg\b/;
 
 const threefry: Rule = {
   id: 'NRN709',

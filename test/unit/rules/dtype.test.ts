@@ -34,6 +34,20 @@ describe('dtype', () => {
       `);
       assert.deepEqual(at(f), []);
     });
+    it('fires on jnp.float64 with a JAX-specific message', async () => {
+      const f = await findingsOf('NRN451', 'import jax.numpy as jnp\nw = jnp.zeros((3,), dtype=jnp.float64)\n');
+      assert.deepEqual(at(f), [[2, 31]]);
+      assert.match(f[0].message, /jax_enable_x64/);
+      assert.equal(f[0].data?.replacement, 'jnp.float32');
+    });
+    it('ignores enumerations of dtypes (promotion tables, supported-type sets)', async () => {
+      const f = await findingsOf('NRN451', `
+        import torch
+        FLOATS = {torch.float16, torch.float32, torch.float64}
+        pairs = [(torch.float32, torch.float64)]
+      `);
+      assert.deepEqual(at(f), []);
+    });
     it('does not fire on .double() without torch', async () => {
       assert.deepEqual(await findingsOf('NRN451', 'import pandas as pd\nv = s.double()\n'), []);
     });

@@ -194,6 +194,7 @@ describe('jax', () => {
     it('does not fire when the default PRNG is rbg or impl is given', async () => {
       assert.deepEqual(await findingsOf('NRN709', 'import jax\njax.config.update("jax_default_prng_impl", "rbg")\nk = jax.random.PRNGKey(0)\n'), []);
       assert.deepEqual(await findingsOf('NRN709', 'import jax\nk = jax.random.key(0, impl="rbg")\nd = {"key": 1}\n'), []);
+      assert.deepEqual(await findingsOf('NRN709', 'import os\nos.environ["JAX_DEFAULT_PRNG_IMPL"] = "rbg"\nimport jax\nk = jax.random.PRNGKey(0)\n'), []);
     });
   });
 

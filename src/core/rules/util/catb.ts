@@ -332,6 +332,11 @@ export function descendantsOfType(root: Node, type: string): Node[] {
 
 /** `x.dtype == torch.float64`, `dtype in (torch.float64, …)`, `{"fp64": torch.float64}`: asks or maps, does not create. */
 export function isDtypeQuery(expr: Node): boolean {
+  // An enumeration of dtypes (`{torch.float32, torch.float64}`, `(torch.float16, torch.float64)`) is metadata.
+  const box = expr.parent;
+  if (box && (box.type === 'tuple' || box.type === 'list' || box.type === 'set') && box.namedChildren.filter((c) => c && c.type !== 'comment').length >= 2) {
+    if (box.namedChildren.every((c) => !c || c.type === 'comment' || c.type === 'attribute')) return true;
+  }
   let n = expr;
   while (n.parent && (n.parent.type === 'tuple' || n.parent.type === 'list' || n.parent.type === 'set' || n.parent.type === 'parenthesized_expression')) n = n.parent;
   const p = n.parent;
