@@ -157,6 +157,39 @@ function methodReceiver(ctx: RuleContext, call: CallInfo, methods: readonly stri
   return call.receiver;
 }
 
+/**
+ * Integer tensors, found from a trigger word inside them (`x.long()`, `torch.arange(n)`,
+ * `dtype=torch.int64`), that are operands of the binary operator `op`: either directly
+ * (`x.long() @ w`) or through a name bound to them (`idx = torch.arange(n)` … `idx @ w`).
+ */
+function intOperandsOf(ctx: RuleContext, node: Node, call: CallInfo | null, op: string, side: 'left' | 'any', kinds: readonly IntKind[]): { node: Node; kind: IntKind }[] {
+  let expr: Node = chainOf(node);
+  if (call) expr = call.node;
+  else if (expr.parent?.type === 'keyword_argument' || expr.parent?.type === 'argument_list') {
+    const a = ctx.sem.argumentOf(expr);
+    if (!a) return [];
+    expr = a.call.node; // dtype=torch.int64 inside a factory call
+  }
+  const kind = intTensorKind(ctx.sem, expr);
+  if (!kind || !kinds.includes(kind)) return [];
+  const isOperand = (n: Node): boolean => {
+    let m = n;
+    while (m.parent?.type === 'parenthesized_expression') m = m.parent;
+    const p = m.parent;
+    if (!p || p.type !== 'binary_operator' || p.childForFieldName('operator')?.type !== op) return false;
+    return side === 'any' || same(p.childForFieldName('left'), m);
+  };
+  if (isOperand(expr)) return [{ node: expr, kind }];
+  const out: { node: Node; kind: IntKind }[] = [];
+  const asg = expr.parent;
+  if (asg?.type === 'assignment' && same(asg.childForFieldName('right'), expr)) {
+    const left = asg.childForFieldName('left');
+    if (left?.type !== 'identifier') return [];
+    for (const use of ctx.sem.usesOf(left.text, asg)) if (isOperand(use) && intTensorKind(ctx.sem, use) === kind) out.push({ node: use, kind });
+  }
+  return out;
+}
+
 const INT32_64: readonly IntKind[] = ['int32', 'int64', 'uint32', 'uint64'];
 
 const intTopk: Rule = {
@@ -212,33 +245,7 @@ const intMatmul: Rule = {
       return;
     }
     // `a.long() @ b`, or `idx = torch.arange(n)` … `idx @ w`: the integer operand of `@`.
-    let expr: Node = chainOf(hit.node);
-    if (call) expr = call.node;
-    else if (expr.parent?.type === 'keyword_argument' || expr.parent?.type === 'argument_list') {
-      const a = ctx.sem.argumentOf(expr);
-      if (!a) return;
-      expr = a.call.node; // dtype=torch.int64 inside a factory call
-    }
-    const kind = intTensorKind(ctx.sem, expr);
-    if (!kind || !INT32_64.includes(kind)) return;
-    const operandOfMatmul = (n: Node): boolean => {
-      let m = n;
-      while (m.parent?.type === 'parenthesized_expression') m = m.parent;
-      const p = m.parent;
-      return !!p && p.type === 'binary_operator' && p.childForFieldName('operator')?.type === '@';
-    };
-    if (operandOfMatmul(expr)) {
-      ctx.report(expr, { data: { dtype: kind } });
-      return;
-    }
-    const asg = expr.parent;
-    if (asg?.type === 'assignment' && same(asg.childForFieldName('right'), expr)) {
-      const left = asg.childForFieldName('left');
-      if (left?.type !== 'identifier') return;
-      for (const use of ctx.sem.usesOf(left.text, asg)) {
-        if (operandOfMatmul(use) && intTensorKind(ctx.sem, use)) ctx.report(use, { data: { dtype: kind } });
-      }
-    }
+    for (const site of intOperandsOf(ctx, hit.node, call, '@', 'any', INT32_64)) ctx.report(site.node, { data: { dtype: site.kind } });
   },
 };
 
@@ -301,6 +308,37 @@ const intCollective: Rule = {
   },
 };
 
+const NOT_32BIT: readonly IntKind[] = ['int8', 'int16', 'int64'];
+
+const intRightShift: Rule = {
+  id: 'NRN460',
+  name: 'right-shift-non-32bit',
+  category: 'dtype',
+  severity: { xla: 'error', native: 'error' },
+  title: 'Arithmetic right shift of int8/int16/int64 tensors',
+  message: 'Neuron supports arithmetic right shift only on 32-bit inputs (NCC_EVRF022). Cast the shifted tensor to `torch.int32` first.',
+  why: 'NCC_EVRF022: arithmetic right shift is only supported for 32-bit operands.',
+  fix: '`(x.to(torch.int32) >> n)`, or use `torch.div(x, 2**n, rounding_mode="floor")` on int32/float.',
+  docs: errCode('EVRF022'),
+  source: 'NRN-PT-067',
+  triggers: ['bitwise_right_shift', ...INT_SOURCES, 'int8', 'int16', 'short', 'char'],
+  visit(hit, ctx) {
+    if (hit.inString || importStatementOf(hit.node)) return;
+    if (!ctx.sem.imports_('torch')) return;
+    const call = ctx.sem.callOf(hit.node);
+    if (hit.word === 'bitwise_right_shift') {
+      if (!call) return;
+      const operands = tensorOperands(call, ['torch.bitwise_right_shift'], [0], ['input']);
+      const recv = methodReceiver(ctx, call, ['bitwise_right_shift', 'bitwise_right_shift_']);
+      if (recv) operands.push(recv);
+      const kind = operands.map((o) => intTensorKind(ctx.sem, o)).find((k) => k && NOT_32BIT.includes(k));
+      if (kind) ctx.report(hit.node, { data: { dtype: kind } });
+      return;
+    }
+    for (const site of intOperandsOf(ctx, hit.node, call, '>>', 'left', NOT_32BIT)) ctx.report(site.node, { data: { dtype: site.kind } });
+  },
+};
+
 const BAD_FP8 = new Set(['float8_e4m3fnuz', 'float8_e5m2fnuz', 'float8_e4m3b11fnuz', 'float4_e2m1fn_x2', 'float4_e2m1fn']);
 
 const unsupportedFp8: Rule = {
@@ -325,4 +363,4 @@ const unsupportedFp8: Rule = {
   },
 };
 
-export const rules: Rule[] = [float64, defaultFloat64, complexDtype, fftOp, intTopk, intMatmul, intScatterReduce, intCollective, unsupportedFp8];
+export const rules: Rule[] = [float64, defaultFloat64, complexDtype, fftOp, intTopk, intMatmul, intScatterReduce, intCollective, unsupportedFp8, intRightShift];

@@ -77,13 +77,19 @@ const flashAttn = importRule({
 
 const FA_IMPLS = new Set(['flash_attention_2', 'flash_attention_3']);
 
+/**
+ * The keyword goes to an Optimum Neuron model: the call (or its receiver) is from `optimum.neuron`, or
+ * the file uses Optimum Neuron and the call is not a transformers one (`dict(attn_implementation=…)`
+ * later splatted into `NeuronModelForCausalLM.from_pretrained(**kw)`).
+ */
 function isOptimumNeuronCall(ctx: RuleContext, n: Node): boolean {
   const a = ctx.sem.argumentOf(n);
   if (!a) return false;
-  if (a.call.qname?.startsWith('optimum.neuron')) return true;
   const recv = a.call.receiver;
   const rq = recv ? ctx.sem.qualifiedName(recv) : null;
-  return !!rq && rq.startsWith('optimum.neuron');
+  if (a.call.qname?.startsWith('optimum.neuron') || rq?.startsWith('optimum.neuron')) return true;
+  const fromTransformers = !!(a.call.qname?.startsWith('transformers') || rq?.startsWith('transformers'));
+  return !fromTransformers && ctx.sem.imports_('optimum.neuron');
 }
 
 const flashAttention2: Rule = {

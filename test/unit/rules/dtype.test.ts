@@ -247,4 +247,28 @@ describe('dtype', () => {
       assert.deepEqual(at(f), []);
     });
   });
+
+  describe('NRN460 right shift of non-32-bit integers', () => {
+    it('fires on >> and bitwise_right_shift of int8/int16/int64 tensors', async () => {
+      const f = await findingsOf('NRN460', `
+        import torch
+        codes = torch.randint(0, 255, (8,))
+        hi = codes >> 4
+        lo = torch.bitwise_right_shift(q.to(torch.int16), 2)
+        b = x.long() >> 1
+      `);
+      assert.deepEqual(at(f), [[3, 6], [4, 12], [5, 5]]);
+    });
+    it('ignores int32 tensors, Python ints and the right-hand operand', async () => {
+      const f = await findingsOf('NRN460', `
+        import torch
+        a = x.int() >> 4
+        n = 256 >> 2
+        s = torch.arange(8)
+        y = x.int() >> s
+        z = torch.bitwise_right_shift(x.int(), 1)
+      `);
+      assert.deepEqual(at(f), []);
+    });
+  });
 });

@@ -73,6 +73,8 @@ describe('gpu-library', () => {
         n = AutoModelForCausalLM.from_pretrained(mid, attn_implementation="sdpa")
         # attn_implementation="flash_attention_2"
         doc = 'attn_implementation="flash_attention_2"'
+        kw = dict(attn_implementation="flash_attention_2")
+        lm = NeuronModelForCausalLM.from_pretrained(mid, cfg, **kw)
       `);
       assert.deepEqual(at(f), []);
     });
