@@ -4,7 +4,7 @@ import type { Node } from 'web-tree-sitter';
 import type { RuleContext } from './api';
 import type { CallInfo } from '../semantic/semantic';
 import { DOCS } from './util/docs';
-import { isForeignArray, isTensorish, unparen } from './util/ra';
+import { alreadyOnHost, inPeriodicBlock, isForeignArray, isTensorish, unparen } from './util/ra';
 
 const itemInLoop: Rule = {
   id: 'NRN351',
@@ -47,7 +47,9 @@ function hostMethod(ctx: RuleContext, node: Node, method: string, requireTensor:
   if (!call || call.method !== method || !call.receiver || call.qname) return null;
   if (!ctx.sem.imports_('torch')) return null;
   if (ctx.sem.isUserObject(call.receiver) || isForeignArray(ctx, call.receiver)) return null;
-  if (!ctx.sem.inHotLoop(node)) return null;
+  if (!ctx.sem.inHotLoop(node) || inPeriodicBlock(node)) return null;
+  // `x.cpu().numpy()`: the copy happened at `.cpu()`, which is reported there.
+  if (alreadyOnHost(ctx, call.receiver)) return null;
   if (requireTensor && !isTensorish(ctx, call.receiver)) {
     // Without numpy/pandas in the file, a `.tolist()` receiver is almost surely a tensor.
     if (ctx.sem.imports_('numpy') || ctx.sem.imports_('pandas') || ctx.sem.imports_('jax') || ctx.sem.imports_('tensorflow')) return null;
@@ -132,7 +134,7 @@ const numpyInLoop: Rule = {
     }
     const call = ctx.sem.callOf(hit.node);
     if (!call || (call.qname !== 'numpy.asarray' && call.qname !== 'numpy.array') || !call.args[0]) return;
-    if (!ctx.sem.imports_('torch') || !ctx.sem.inHotLoop(hit.node) || !isTensorish(ctx, call.args[0])) return;
+    if (!ctx.sem.imports_('torch') || !ctx.sem.inHotLoop(hit.node) || inPeriodicBlock(hit.node) || !isTensorish(ctx, call.args[0])) return;
     ctx.report(call.node);
   },
 };
@@ -178,7 +180,7 @@ const printInLoop: Rule = {
     if (hit.word === 'print') {
       if (call.func.type !== 'identifier' || ctx.sem.qualifiedName(call.func)) return;
     } else if (!call.method || !call.receiver || ctx.sem.isUserObject(call.receiver)) return;
-    if (!ctx.sem.inHotLoop(hit.node)) return;
+    if (!ctx.sem.inHotLoop(hit.node) || inPeriodicBlock(hit.node)) return;
     for (const t of tensorArgs(ctx, call)) ctx.report(t, { data: { callee: call.func.text } });
   },
 };
@@ -201,7 +203,7 @@ const castInLoop: Rule = {
     if (hit.inString || !ctx.sem.imports_('torch')) return;
     const call = ctx.sem.callOf(hit.node);
     if (!call || call.func.type !== 'identifier' || call.args.length !== 1 || ctx.sem.qualifiedName(call.func)) return;
-    if (!ctx.sem.inHotLoop(hit.node) || !isTensorish(ctx, call.args[0])) return;
+    if (!ctx.sem.inHotLoop(hit.node) || inPeriodicBlock(hit.node) || !isTensorish(ctx, call.args[0])) return;
     ctx.report(call.node);
   },
 };
@@ -226,7 +228,7 @@ const trackerInLoop: Rule = {
     const call = ctx.sem.callOf(hit.node);
     if (!call) return;
     const tracker = (call.qname && TRACKERS.test(call.qname)) || ((hit.word === 'add_scalar' || hit.word === 'add_scalars') && !!call.receiver && !ctx.sem.isUserObject(call.receiver) && !call.qname);
-    if (!tracker || !ctx.sem.inHotLoop(hit.node)) return;
+    if (!tracker || !ctx.sem.inHotLoop(hit.node) || inPeriodicBlock(hit.node)) return;
     const values: Node[] = [];
     for (const a of [...call.args, ...call.kwargs.values()]) {
       const e = unparen(a);

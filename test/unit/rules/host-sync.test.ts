@@ -108,6 +108,11 @@ describe('host-sync', () => {
     it('does not fire on numpy arrays, pandas, strings or outside loops', async () => {
       assert.deepEqual(await findingsOf('NRN354', loop('c = np.asarray([1, 2])\n        d = df.values\n        s = "x.numpy()"')), []);
       assert.deepEqual(await findingsOf('NRN354', 'import torch\ny = model(x).detach().numpy()\n'), []);
+      // The copy happens at .cpu(), which NRN353 reports; .numpy()/.tolist() after it are host-only.
+      const chain = loop('preds.extend(out.argmax(-1).cpu().numpy().tolist())');
+      assert.deepEqual(await findingsOf('NRN354', chain), []);
+      assert.deepEqual(await findingsOf('NRN352', chain), []);
+      assert.deepEqual(at(await findingsOf('NRN353', chain)), [[8, 33]]);
     });
   });
 
@@ -120,6 +125,8 @@ describe('host-sync', () => {
       assert.deepEqual(await findingsOf('NRN355', loop('print(step, loss.item())\n        print(f"step {step}")\n        v = loss.item()\n        print(v)')), []);
       assert.deepEqual(await findingsOf('NRN355', 'import torch\nloss = model(x)\nloss.backward()\nprint(loss)\n'), []);
       assert.deepEqual(await findingsOf('NRN355', loop('print(loss)'), 'native'), []);
+      // Periodic logging is the recommended remedy.
+      assert.deepEqual(await findingsOf('NRN355', loop('if step % 50 == 0:\n            print(f"loss {loss}")')), []);
     });
   });
 

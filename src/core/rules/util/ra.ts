@@ -183,7 +183,15 @@ const LOADER_NAMES = /loader$|^loader|dataloader/i;
  * `.backward()` is called, names bound to such expressions, and batches drawn from a DataLoader.
  */
 export function isTensorish(ctx: RuleContext, expr: Node, depth = 0): boolean {
-  if (depth > 4) return false;
+  if (depth > 0) return tensorish(ctx, expr, depth);
+  const memo = cached(ctx, 'tensorish', () => new Map<number, boolean>());
+  let r = memo.get(expr.id);
+  if (r === undefined) memo.set(expr.id, (r = tensorish(ctx, expr, 0)));
+  return r;
+}
+
+function tensorish(ctx: RuleContext, expr: Node, depth: number): boolean {
+  if (depth > 8) return false;
   const e = unparen(expr);
   switch (e.type) {
     case 'call': {
@@ -397,4 +405,29 @@ export function localFunctionsCalledIn(ctx: RuleContext, region: Node): Node[] {
     if (d && !(d.startIndex <= region.startIndex && region.endIndex <= d.endIndex)) out.push(d);
   }
   return out;
+}
+
+/** Inside the body of `if step % N == 0:` in the loop: periodic logging, the recommended remedy. */
+export function inPeriodicBlock(node: Node): boolean {
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.type === 'for_statement' || p.type === 'while_statement' || p.type === 'function_definition' || p.type === 'lambda') return false;
+    if (p.type !== 'if_statement' && p.type !== 'elif_clause') continue;
+    const body = p.childForFieldName('consequence');
+    const cond = p.childForFieldName('condition');
+    if (!body || !cond || node.startIndex < body.startIndex || node.endIndex > body.endIndex) continue;
+    if (findAll(cond, (n) => n.type === 'binary_operator' && n.childForFieldName('operator')?.text === '%').length) return true;
+  }
+  return false;
+}
+
+/** The expression already went through a host copy (`x.cpu()`, `.numpy()`, `.item()`, `.to("cpu")`). */
+export function alreadyOnHost(ctx: RuleContext, expr: Node): boolean {
+  return (
+    findAll(expr, (n) => {
+      if (n.type !== 'call') return false;
+      const c = ctx.sem.call(n);
+      if (c.method === 'cpu' || c.method === 'numpy' || c.method === 'item' || c.method === 'tolist') return true;
+      return c.method === 'to' && !!c.args[0] && ctx.sem.possibleStrings(c.args[0]).some((s) => s.value === 'cpu');
+    }).length > 0
+  );
 }
