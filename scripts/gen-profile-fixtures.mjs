@@ -65,17 +65,19 @@ function writeTable(path, table, cols, nRows, { rowGroupSize = 100_000 } = {}) {
     if (!data) data = defaultColumn(f, kind, nRows);
     if (kind === 'INT64') data = Array.from(data, (v) => (v === null || v === undefined ? null : BigInt(Math.round(Number(v)))));
     if (kind === 'LIST_INT64') data = Array.from(data, (v) => (v == null ? null : v.map((x) => BigInt(x))));
+    // Schema-required fields are REQUIRED columns (no definition levels), as in Explorer's output [G].
+    const rep = f.required && !data.some((v) => v === null || v === undefined) ? 'REQUIRED' : 'OPTIONAL';
     if (kind === 'LIST_INT64') {
-      schema.push({ name: f.field, repetition_type: 'OPTIONAL', converted_type: 'LIST', num_children: 1 },
+      schema.push({ name: f.field, repetition_type: rep, converted_type: 'LIST', num_children: 1 },
         { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
         { name: 'element', type: 'INT64', repetition_type: 'OPTIONAL' });
     } else {
-      const el = { name: f.field, repetition_type: 'OPTIONAL' };
+      const el = { name: f.field, repetition_type: rep };
       if (kind === 'STRING') Object.assign(el, { type: 'BYTE_ARRAY', converted_type: 'UTF8' });
       else el.type = kind;
       schema.push(el);
     }
-    columnData.push({ name: f.field, data });
+    columnData.push({ name: f.field, data, nullable: rep === 'OPTIONAL' });
     schema[0].num_children++;
   }
   const buf = parquetWriteBuffer({ columnData, schema, rowGroupSize, statistics: false,

@@ -8,7 +8,7 @@ import { ENGINE_ORDER, engineName, round, topN } from './util';
 export const TOP_OPS = 25;
 
 interface OpAcc { timeNs: number; count: number; source: { file: string; line: number } | null }
-interface EngAcc { count: number; timeNs: number; busyNs: number; lastEnd: number }
+interface EngAcc { count: number; timeNs: number; busyNs: number; lastEnd: number; opcodes: Map<string, { name: string; count: number; timeNs: number }> }
 
 /** "%add.1 = add(%dot, %custom-call.44)" → "add.1"; "dot.1" stays. */
 export function hloShortName(raw: string): string {
@@ -73,15 +73,14 @@ export class DeviceAggregator {
     let eng = this.engineNames.get(rawEng);
     if (eng === undefined) { eng = engineName(rawEng); this.engineNames.set(rawEng, eng); }
     let e = this.engines.get(eng);
-    if (!e) { e = { count: 0, timeNs: 0, busyNs: 0, lastEnd: -Infinity }; this.engines.set(eng, e); }
+    if (!e) { e = { count: 0, timeNs: 0, busyNs: 0, lastEnd: -Infinity, opcodes: new Map() }; this.engines.set(eng, e); }
     e.count++;
     e.timeNs += d;
     const end = start + d;
     if (end > e.lastEnd) { e.busyNs += end - Math.max(start, e.lastEnd); e.lastEnd = end; }
     if (waitNs) this.waitNs += waitNs;
-    const opKey = `${eng}\u0000${opcode}`;
-    let oc = this.opcodes.get(opKey);
-    if (!oc) { oc = { name: opcode, count: 0, timeNs: 0 }; this.opcodes.set(opKey, oc); }
+    let oc = e.opcodes.get(opcode);
+    if (!oc) { oc = { name: opcode, count: 0, timeNs: 0 }; e.opcodes.set(opcode, oc); this.opcodes.set(`${eng}\u0000${opcode}`, oc); }
     oc.count++;
     oc.timeNs += d;
     let opIdx = NO_OP_INDEX;

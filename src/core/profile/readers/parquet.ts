@@ -73,6 +73,20 @@ const asNum = (col: DecodedArray, i: number): number => {
   const n = num(v);
   return n === null ? NaN : n;
 };
+/** A numeric column (BigInt64Array for int64, plain array when nullable) as a Float64Array (NaN for null). */
+function toF64(col: DecodedArray, n: number): Float64Array {
+  if (col instanceof Float64Array) return col;
+  const out = new Float64Array(n);
+  if (col instanceof BigInt64Array || col instanceof BigUint64Array) {
+    for (let i = 0; i < n; i++) out[i] = Number(col[i]);
+  } else if (col instanceof Int32Array || col instanceof Uint32Array || col instanceof Float32Array) {
+    out.set(col.subarray(0, n));
+  } else {
+    for (let i = 0; i < n; i++) out[i] = asNum(col, i);
+  }
+  return out;
+}
+
 const asStr = (col: DecodedArray | null, i: number): string | null => {
   if (!col) return null;
   const v = col[i] as unknown;
@@ -134,7 +148,7 @@ export async function readParquetDir(path: string, source: string, opts: ReaderO
 
   /** Scan a big table row group by row group, handing column arrays to `each`. */
   const scanBig = async (table: string, wanted: string[], required: string[],
-    each: (cols: Record<string, DecodedArray | null>, n: number) => void): Promise<boolean> => {
+    each: (cols: Record<string, DecodedArray | null>, n: number) => void, fallbackOnly: string[] = []): Promise<boolean> => {
     const files = tables.get(table);
     if (!files) return false;
     let okParts = 0;
@@ -147,14 +161,16 @@ export async function readParquetDir(path: string, source: string, opts: ReaderO
         const have = columnNames(meta);
         const missing = required.filter((c) => !have.has(c));
         if (missing.length) { w.push(`${f}: required column(s) ${missing.join(', ')} missing; table skipped.`); continue; }
-        const cols = wanted.filter((c) => have.has(c));
+        // end_ts-style fallbacks are read only when duration_ns is missing.
+        const skip = new Set(have.has('duration_ns') ? fallbackOnly : []);
+        const cols = wanted.filter((c) => have.has(c) && !skip.has(c));
         const scan = await parquetScan({ file: of.buf, metadata: meta, columns: cols, compressors });
         let failedGroups = 0;
         for (const range of scan.ranges) {
           throwIfAborted(opts.signal);
           try {
             const data: Record<string, DecodedArray | null> = {};
-            for (const c of wanted) data[c] = have.has(c) ? await scan.readColumn({ column: c, rowStart: range.rowStart, rowEnd: range.rowEnd }) : null;
+            for (const c of wanted) data[c] = cols.includes(c) ? await scan.readColumn({ column: c, rowStart: range.rowStart, rowEnd: range.rowEnd }) : null;
             each(data, range.rowEnd - range.rowStart);
           } catch (e) {
             if (failedGroups++ === 0) w.push(`${f}: a row group could not be decoded (${errMessage(e)}); rows in it were skipped.`);
@@ -212,29 +228,35 @@ export async function readParquetDir(path: string, source: string, opts: ReaderO
   const agg = new DeviceAggregator(opts.maxTimelineEvents, instrRows ? undefined : 1024);
   const firstStack = new Map<string, string>();
   const hasStackTables = tables.has('StackFrame') && tables.has('StackFrameFileLocation') && tables.has('StackFrameFileName');
-  const instrCols = ['start_ts', 'end_ts', 'duration_ns', 'engine', 'timeline_track', 'opcode', 'hlo_name', 'layer',
-    'nki_source_location', 'evt_wait_time_ns', ...(hasStackTables ? ['stack_frame_ids'] : [])];
+  // Only the columns needed: end_ts only when duration_ns is absent, layer only without FrameworkNode,
+  // stack_frame_ids only with the StackFrame tables. (evt_wait_time_ns is not read here: one more
+  // 1M-row int64 column for a single total.)
+  const hasFw = tables.has('FrameworkNode');
+  const instrCols = ['start_ts', 'duration_ns', 'end_ts', 'engine', 'timeline_track', 'opcode', 'hlo_name',
+    ...(hasFw ? [] : ['layer']), 'nki_source_location', ...(hasStackTables ? ['stack_frame_ids'] : [])];
   const gotInstr = await scanBig('Instruction', instrCols, ['start_ts', 'engine', 'opcode'], (c, n) => {
-    const st = c.start_ts!, du = c.duration_ns, en = c.end_ts, eng = c.engine!, tr = c.timeline_track, op = c.opcode!;
-    const hlo = c.hlo_name, layer = c.layer, nki = c.nki_source_location, wait = c.evt_wait_time_ns, sf = c.stack_frame_ids ?? null;
+    const st = toF64(c.start_ts!, n), du = c.duration_ns ? toF64(c.duration_ns, n) : null, en = !du && c.end_ts ? toF64(c.end_ts, n) : null;
+    const eng = c.engine!, tr = c.timeline_track, op = c.opcode!;
+    const hlo = c.hlo_name, layer = c.layer, nki = c.nki_source_location, sf = c.stack_frame_ids ?? null;
     for (let i = 0; i < n; i++) {
-      const s = asNum(st, i);
-      const d = du ? asNum(du, i) : en ? asNum(en, i) - s : 0;
-      const h = asStr(hlo ?? null, i);
+      const s = st[i];
+      const d = du ? du[i] : en ? en[i] - s : 0;
+      const h = hlo ? (hlo[i] as string | null) : null;
       if (sf && h && !firstStack.has(h)) { const ids = asStr(sf, i); if (ids) firstStack.set(h, ids); }
-      agg.addInstruction(asStr(eng, i) ?? '', asStr(tr ?? null, i), s, d, asStr(op, i) ?? '?', h || null, asStr(layer ?? null, i) || null,
-        asStr(nki ?? null, i) || null, wait ? asNum(wait, i) : null);
+      agg.addInstruction(asStr(eng, i) ?? '', tr ? (tr[i] as string | null) : null, s, d, asStr(op, i) ?? '?', h || null,
+        layer ? (layer[i] as string | null) || null : null, nki ? (nki[i] as string | null) || null : null, null);
     }
-  });
+  }, ['end_ts']);
   if (!gotInstr && !tables.has('Instruction')) w.push('No Instruction table: no engine timeline or per-op times.');
 
   await scanBig('DmaPacketAggregated', ['start_ts', 'duration_ns', 'end_ts', 'queue_name', 'transfer_bytes', 'variable'], ['start_ts', 'queue_name'], (c, n) => {
-    const st = c.start_ts!, du = c.duration_ns, en = c.end_ts, q = c.queue_name!, tb = c.transfer_bytes, v = c.variable;
+    const st = toF64(c.start_ts!, n), du = c.duration_ns ? toF64(c.duration_ns, n) : null, en = !du && c.end_ts ? toF64(c.end_ts, n) : null;
+    const q = c.queue_name!, tb = c.transfer_bytes ? toF64(c.transfer_bytes, n) : null, v = c.variable;
     for (let i = 0; i < n; i++) {
-      const s = asNum(st, i);
-      agg.addDma(asStr(q, i) ?? 'dma', s, du ? asNum(du, i) : en ? asNum(en, i) - s : 0, tb ? asNum(tb, i) : null, asStr(v ?? null, i) ?? 'DMA');
+      const s = st[i];
+      agg.addDma(asStr(q, i) ?? 'dma', s, du ? du[i] : en ? en[i] - s : 0, tb ? tb[i] : null, asStr(v ?? null, i) ?? 'DMA');
     }
-  });
+  }, ['end_ts']);
 
   const cc = await readSmall('CcOp', ['start_ts', 'duration_ns', 'end_ts', 'operation', 'input_size', 'output_size', 'stream_id', 'algorithm']);
   for (const r of cc ?? []) {
