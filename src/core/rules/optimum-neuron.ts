@@ -461,12 +461,14 @@ const TRAINING_SIGNS = [/\.backward\s*\(/, /\b\w*(?:optim|opt)\w*\s*\.\s*step\s*
 const INFERENCE_SIGNS = [/\.generate\s*\(/, /\b(?:no_grad|inference_mode)\s*\(/, /\.eval\s*\(\s*\)/, /\bpipeline\s*\(/];
 
 const inferenceCache = new WeakMap<object, boolean>();
-/** The file only runs the model (generate / no_grad / eval / pipeline) and trains nothing. */
+/** The file only runs the model (generate / no_grad / eval / pipeline), trains nothing, and is not already on a Neuron path. */
 function isInferenceFile(ctx: RuleContext): boolean {
   let v = inferenceCache.get(ctx.sem);
   if (v === undefined) {
     const code = ctx.text.replace(/#.*$/gm, '');
-    v = !TRAINING_SIGNS.some((r) => r.test(code)) && INFERENCE_SIGNS.some((r) => r.test(code));
+    // Already on a Neuron inference path (torch_neuronx.trace of the HF model, NxD Inference, Optimum Neuron).
+    const neuronPath = ctx.sem.imports_('torch_neuronx') || ctx.sem.imports_('neuronx_distributed') || ctx.sem.imports_('neuronx_distributed_inference') || ctx.sem.imports_('optimum.neuron');
+    v = !neuronPath && !TRAINING_SIGNS.some((r) => r.test(code)) && INFERENCE_SIGNS.some((r) => r.test(code));
     inferenceCache.set(ctx.sem, v);
   }
   return v;

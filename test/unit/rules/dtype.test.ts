@@ -210,8 +210,12 @@ describe('dtype', () => {
         n = torch.tensor(len(dataset), device=device)
         dist.all_reduce(n)
         dist.all_reduce(torch.tensor([1, 2]))
+        tokens = torch.tensor(batch["input_ids"].shape[0], device=device)
+        dist.all_reduce(tokens)
+        m = torch.tensor(mask.numel())
+        dist.all_reduce(m, op=dist.ReduceOp.SUM)
       `);
-      assert.deepEqual(at(f), [[4, 6], [5, 6]]);
+      assert.deepEqual(at(f), [[4, 6], [5, 6], [7, 6], [9, 6]]);
     });
     it('does not fire on float tensors or non-torch all_reduce', async () => {
       const f = await findingsOf('NRN458', `

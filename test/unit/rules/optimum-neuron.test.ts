@@ -290,6 +290,15 @@ describe('optimum-neuron', () => {
       `;
       assert.deepEqual(await findingsOf('NRN817', neuron), []);
       assert.deepEqual(await findingsOf('NRN817', 'from transformers import AutoModel\nm = AutoModel.from_pretrained(mid)\nm.save_pretrained("d")\n'), []);
+      const traced = `
+        import torch
+        import torch_neuronx
+        from transformers import AutoModelForSequenceClassification
+        model = AutoModelForSequenceClassification.from_pretrained(mid, torchscript=True)
+        model.eval()
+        neuron_model = torch_neuronx.trace(model, example)
+      `;
+      assert.deepEqual(await findingsOf('NRN817', traced), []);
     });
   });
 

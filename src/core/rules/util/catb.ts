@@ -225,11 +225,21 @@ function isIntLiteralList(node: Node): boolean {
   return false;
 }
 
+/** A Python int: literal, `len(x)`, `int(x)`, `x.shape[0]`, `x.size(0)`, `x.numel()`. */
 function isIntScalarExpr(sem: Semantic, node: Node): boolean {
   if (node.type === 'integer') return true;
   if (node.type === 'call') {
     const f = node.childForFieldName('function');
     if (f?.type === 'identifier' && (f.text === 'len' || f.text === 'int') && !sem.qualifiedName(f)) return true;
+    if (f?.type === 'attribute' && ['numel', 'size', 'dim'].includes(f.childForFieldName('attribute')?.text ?? '')) {
+      const args = node.childForFieldName('arguments')?.namedChildren.filter((c) => c && c.type !== 'comment') ?? [];
+      return f.childForFieldName('attribute')?.text !== 'size' || args.length === 1;
+    }
+  }
+  if (node.type === 'subscript') {
+    const v = node.childForFieldName('value');
+    const idx = node.childForFieldName('subscript');
+    return v?.type === 'attribute' && v.childForFieldName('attribute')?.text === 'shape' && idx?.type !== 'slice';
   }
   return false;
 }
