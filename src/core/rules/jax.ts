@@ -128,7 +128,7 @@ const enableX64: Rule = {
       const v = ctx.sem.constValue(value);
       const on =
         (v?.kind === 'bool' && v.value) || (v?.kind === 'num' && v.value !== 0) || (v?.kind === 'str' && !['', '0', 'false', 'False', 'FALSE'].includes(v.value));
-      if (on) ctx.report(str, { data: { key: key.value } });
+      if (on) ctx.report(str, { data: { key: key.value, form: value.parent?.type === 'assignment' || value.parent?.type === 'pair' ? 'env' : 'config' } });
       return;
     }
     if (importStatementOf(hit.node)) return;
@@ -137,7 +137,7 @@ const enableX64: Rule = {
       const call = ctx.sem.callOf(hit.node)!;
       const arg = call.args[0] ?? call.kwargs.get('new_val');
       const off = arg && ctx.sem.constValue(arg)?.kind === 'bool' && arg.type === 'false';
-      if (!off) ctx.report(hit.node);
+      if (!off) ctx.report(hit.node, { data: { form: 'context' } });
     }
   },
 };
@@ -264,6 +264,7 @@ const nkiCall: Rule = {
   },
 };
 
+const threefryReported = new WeakSet<object>();
 const RBG = /(jax_default_prng_impl|JAX_DEFAULT_PRNG_IMPL)["'\]\s,=:]*(unsafe_)?rbg\b/;
 
 const threefry: Rule = {
@@ -284,6 +285,9 @@ const threefry: Rule = {
     if (call?.qname !== 'jax.random.PRNGKey' && call?.qname !== 'jax.random.key') return;
     if (call.kwargs.has('impl')) return;
     if (RBG.test(ctx.text.replace(/#.*$/gm, ''))) return;
+    // One global setting fixes every key: report the first key creation of the file only.
+    if (threefryReported.has(ctx.sem)) return;
+    threefryReported.add(ctx.sem);
     ctx.report(hit.node, { data: { config: 'jax.config.update("jax_default_prng_impl", "rbg")' } });
   },
 };
