@@ -275,4 +275,21 @@ describe('dtype', () => {
       assert.deepEqual(at(f), []);
     });
   });
+
+  describe('aliases', () => {
+    it('resolves `import torch as T` and `from torch import x as y` for the dtype rules', async () => {
+      const code = `
+        import torch as T
+        from torch import topk as tk, view_as_complex as vac
+        T.set_default_dtype(T.double)
+        c = vac(x)
+        v, i = tk(T.arange(10), 3)
+        out = T.zeros(4, dtype=T.int64).scatter_reduce(0, idx, src, "sum")
+      `;
+      assert.deepEqual(at(await findingsOf('NRN452', code)), [[3, 21]]);
+      assert.deepEqual(at(await findingsOf('NRN453', code)), [[4, 5]]);
+      assert.deepEqual(at(await findingsOf('NRN455', code)), [[5, 8]]);
+      assert.deepEqual(at(await findingsOf('NRN457', code)), [[6, 33]]);
+    });
+  });
 });
