@@ -215,4 +215,49 @@ const cudaVisibleDevices: Rule = {
   },
 };
 
-export const rules: Rule[] = [cudaMethod, cudaDeviceString, intDevice, currentDevice, cudaTensorType, cudaVisibleDevices];
+const AUTO_MAPS = new Set(['auto', 'balanced', 'balanced_low_0', 'sequential']);
+const deviceMap: Rule = {
+  id: 'NRN107',
+  name: 'gpu-device-map',
+  category: 'cuda-device',
+  severity: { xla: 'error', native: 'error' },
+  title: '`device_map` that places a Hugging Face model on CUDA GPUs (`"cuda"`, `0`, `"auto"`)',
+  message: `\`device_map\` places the model on CUDA GPUs; ${CPU_BUILD} Load without \`device_map\` and move the model with \`.to(device)\`.`,
+  why: `Accelerate's \`device_map\` plans placement over CUDA devices. ${CPU_BUILD} \`"cuda"\` / integer maps fail; \`"auto"\` finds no GPU and silently keeps the model on the CPU (or offloads it to disk).`,
+  fix: 'Drop `device_map` and call `model.to(device)` with `device = torch_xla.device()` (XLA) or `"neuron"` (native); for inference use Optimum Neuron `NeuronModelFor*` classes.',
+  docs: DOCS.programmingGuide,
+  source: 'NRN-PT-001',
+  stackNote: 'The replacement device differs: `torch_xla.device()` on xla, `"neuron"` on native. `"auto"` maps are a warning (silently CPU), explicit CUDA maps an error.',
+  triggers: ['device_map'],
+  visit(hit, ctx) {
+    if (hit.inString) return;
+    const kw = hit.node.parent;
+    if (kw?.type !== 'keyword_argument' || kw.childForFieldName('name')?.id !== hit.node.id) return;
+    const callNode = kw.parent?.parent;
+    const value = kw.childForFieldName('value');
+    if (callNode?.type !== 'call' || !value) return;
+    const call = ctx.sem.call(callNode);
+    const hf = call.method === 'from_pretrained' || call.qname === 'transformers.pipeline' || (call.qname ?? '').startsWith('transformers.');
+    if (!hf) return;
+    const instead = ctx.target === 'native' ? '`.to("neuron")`' : '`.to(torch_xla.device())`';
+    const cudaAt = (n: Node) => ctx.report(n, { message: `\`device_map\` ${n.text} places the model on a CUDA GPU; ${CPU_BUILD} Drop \`device_map\` and move the model with ${instead}.`, data: { value: n.text } });
+    // Literal CUDA targets are reported here (a variable holding "cuda" is NRN102's).
+    const direct = [value, ...(value.type === 'dictionary' ? value.namedChildren.filter((p) => p.type === 'pair').map((p) => p.childForFieldName('value')!) : [])];
+    for (const v of direct) {
+      if (!v) continue;
+      const cv = ctx.sem.constValue(v);
+      if (v.type === 'integer' && cv?.kind === 'num') cudaAt(v);
+      else if (v.type === 'string' && cv?.kind === 'str' && isCudaDeviceString(cv.value, false)) cudaAt(v);
+    }
+    for (const s of ctx.sem.possibleStrings(value)) {
+      if (!AUTO_MAPS.has(s.value)) continue;
+      ctx.report(s.node, {
+        severity: 'warning',
+        message: `\`device_map="${s.value}"\` plans placement over CUDA GPUs; on Neuron it finds none and silently keeps the model on the CPU (or offloads it to disk). Drop \`device_map\` and move the model with ${instead}.`,
+        data: { value: s.value },
+      });
+    }
+  },
+};
+
+export const rules: Rule[] = [cudaMethod, cudaDeviceString, intDevice, currentDevice, cudaTensorType, cudaVisibleDevices, deviceMap];

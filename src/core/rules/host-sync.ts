@@ -4,7 +4,7 @@ import type { Node } from 'web-tree-sitter';
 import type { RuleContext } from './api';
 import type { CallInfo } from '../semantic/semantic';
 import { DOCS } from './util/docs';
-import { alreadyOnHost, inPeriodicBlock, isForeignArray, isTensorish, unparen } from './util/ra';
+import { RA_DOCS, alreadyOnHost, enclosingFunction, inPeriodicBlock, isForeignArray, isTensorish, unparen } from './util/ra';
 
 const itemInLoop: Rule = {
   id: 'NRN351',
@@ -243,4 +243,42 @@ const trackerInLoop: Rule = {
   },
 };
 
-export const rules: Rule[] = [itemInLoop, tolistInLoop, cpuInLoop, numpyInLoop, printInLoop, castInLoop, trackerInLoop];
+/** The `forward` method of a class that derives from something not defined here (nn.Module and friends). */
+function inModuleForward(ctx: RuleContext, node: Node): boolean {
+  const fn = enclosingFunction(node);
+  if (fn?.childForFieldName('name')?.text !== 'forward') return false;
+  const cls = fn.parent?.parent?.type === 'class_definition' ? fn.parent.parent : fn.parent?.parent?.parent?.type === 'class_definition' ? fn.parent.parent.parent : null;
+  const bases = cls?.childForFieldName('superclasses');
+  return !!bases && bases.namedChildren.some((b) => b.type !== 'keyword_argument' && (b.type === 'attribute' || !!ctx.sem.qualifiedName(b) || /Module|Model|Layer|Block/.test(b.text)));
+}
+
+const HOST_IN_FORWARD = ['item', 'tolist', 'cpu', 'numpy'];
+const hostInForward: Rule = {
+  id: 'NRN358',
+  name: 'host-sync-in-forward',
+  category: 'host-sync',
+  severity: { xla: 'warning', native: 'warning' },
+  title: '`.item()` / `.tolist()` / `.cpu()` / `.numpy()` inside a model\'s `forward`',
+  message:
+    'A host read inside `forward` cuts the XLA graph in the middle of the model (and `torch_neuronx.trace` freezes the value at trace time). Keep `forward` on tensors: replace the value read with tensor ops.',
+  why: 'Model code runs every step and is what gets traced or compiled. On XLA a value read cuts the graph mid-model; under `torch_neuronx.trace` the value is frozen; under TorchNeuron `torch.compile` it is a graph break ("Unsupported Tensor.item() call").',
+  fix: 'Replace the host value with tensor operations (`torch.where`, masks, static sizes); compile with `fullgraph=True` on native so graph breaks are raised instead of silently splitting the model.',
+  docs: RA_DOCS.compileHowTo,
+  source: 'NRN-PT-072',
+  stackNote: 'XLA: graph cut and device-to-host copy; native: graph break under torch.compile.',
+  triggers: HOST_IN_FORWARD,
+  visit(hit, ctx) {
+    if (hit.inString || !ctx.sem.imports_('torch')) return;
+    const call = ctx.sem.callOf(hit.node);
+    if (!call || call.method !== hit.word || !call.receiver || call.qname || call.args.length) return;
+    if (ctx.sem.isUserObject(call.receiver) || isForeignArray(ctx, call.receiver) || alreadyOnHost(ctx, call.receiver)) return;
+    if (!inModuleForward(ctx, hit.node) || ctx.sem.inHotLoop(hit.node)) return;
+    const message =
+      ctx.target === 'native'
+        ? `\`.${hit.word}()\` inside \`forward\` is a graph break under \`torch.compile\` ("Unsupported Tensor.item() call" for \`.item()\`). Keep \`forward\` on tensors and compile with \`fullgraph=True\` to catch breaks.`
+        : undefined;
+    ctx.report({ start: ctx.sem.rangeOf(hit.node).start, end: ctx.sem.rangeOf(call.node).end }, { message });
+  },
+};
+
+export const rules: Rule[] = [itemInLoop, tolistInLoop, cpuInLoop, numpyInLoop, printInLoop, castInLoop, trackerInLoop, hostInForward];

@@ -178,4 +178,29 @@ describe('cuda-device', () => {
       assert.deepEqual(f, []);
     });
   });
+
+  describe('NRN107 device_map on GPUs', () => {
+    it('fires on CUDA and integer maps (error) and on auto maps (warning)', async () => {
+      const f = await findingsOf('NRN107', `
+        from transformers import AutoModelForCausalLM as AM
+        m1 = AM.from_pretrained("gpt2", device_map="auto")
+        m2 = AM.from_pretrained("gpt2", device_map="cuda:0")
+        m3 = AM.from_pretrained("gpt2", device_map={"": 0})
+      `);
+      assert.deepEqual(at(f), [[2, 44], [3, 44], [4, 49]]);
+      assert.deepEqual(f.map((x) => x.severity), ['warning', 'error', 'error']);
+      assert.match(f[0].message, /torch_xla\.device\(\)/);
+    });
+    it('does not fire on CPU maps, non-HF calls or comments, and leaves variables to NRN102', async () => {
+      const f = await findingsOf('NRN107', `
+        from transformers import AutoModel
+        m = AutoModel.from_pretrained("bert", device_map="cpu")
+        plot(device_map="auto")
+        dm = "cuda"
+        m2 = AutoModel.from_pretrained("bert", device_map=dm)
+        # AutoModel.from_pretrained("bert", device_map="auto")
+      `);
+      assert.deepEqual(f, []);
+    });
+  });
 });

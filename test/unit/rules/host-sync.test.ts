@@ -50,6 +50,8 @@ describe('host-sync', () => {
             # loss.item()
       `;
       assert.deepEqual(await findingsOf('NRN351', code), []);
+      // Deferred to after the step: the documented way to log on XLA.
+      assert.deepEqual(await findingsOf('NRN351', 'import torch\nimport torch_xla.core.xla_model as xm\nfor b in l:\n    loss.backward()\n    opt.step()\n    xm.add_step_closure(lambda: print(loss.item()))\n'), []);
       assert.deepEqual(await findingsOf('NRN351', 'import torch\nfor b in l:\n    loss.backward()\n    opt.step()\n    loss.item()\n', 'native'), []);
     });
   });
@@ -148,6 +150,41 @@ describe('host-sync', () => {
     it('does not fire on Python values, math.log, or outside loops', async () => {
       const code = loop('wandb.log({"loss": loss.item()})\n        y = math.log(2)\n        writer.add_scalar("lr", lr, step)').replace('import numpy as np', 'import numpy as np\n    import wandb, math');
       assert.deepEqual(await findingsOf('NRN357', code), []);
+    });
+  });
+
+  describe('NRN358 host reads inside forward', () => {
+    it('fires on .item() and .tolist() inside an nn.Module forward, on both stacks', async () => {
+      const code = `
+        import torch
+        import torch.nn as nn
+        class Net(nn.Module):
+            def forward(self, x):
+                n = int(x.sum().item())
+                ids = x.argmax(-1).tolist()
+                return x[:n]
+      `;
+      const f = await findingsOf('NRN358', code);
+      assert.deepEqual(at(f), [[5, 25], [6, 28]]);
+      const g = await findingsOf('NRN358', code, 'native');
+      assert.equal(g.length, 2);
+      assert.match(g[0].message, /graph break/);
+    });
+    it('does not fire in plain classes, outside forward, or on numpy values', async () => {
+      const f = await findingsOf('NRN358', `
+        import torch
+        import numpy as np
+        class Helper:
+            def forward(self, x):
+                return x.item()
+        class Net(torch.nn.Module):
+            def extra_repr(self):
+                return str(self.w.tolist())
+            def forward(self, x):
+                k = np.arange(3).tolist()
+                return x
+      `);
+      assert.deepEqual(f, []);
     });
   });
 });

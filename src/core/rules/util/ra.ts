@@ -17,6 +17,7 @@ export const RA_DOCS = {
   emod025: `${NEURON}/compiler/error-codes/EMOD025.html`,
   nativeIndex: `${NEURON}/torch/index.html`,
   compileReference: `${NEURON}/torch/compile/reference-torch-compile.html`,
+  compileHowTo: `${NEURON}/torch/compile/how-to-optimize-with-torch-compile.html`,
   runtimeConfig: `${NEURON}/neuron-runtime/nrt-configurable-parameters.html`,
   ptxlaTroubleshoot: 'https://github.com/pytorch/xla/blob/master/docs/source/learn/troubleshoot.md',
   ptxlaMigration: 'https://github.com/pytorch/xla/blob/master/docs/source/learn/gpu-to-tpu-migration.md',
