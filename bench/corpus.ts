@@ -146,6 +146,22 @@ def finetune():
   return t;
 }
 
+/**
+ * One large module as a person would write it: a single import block and device set-up, then many
+ * model classes, helpers, training and evaluation functions (no repeated module headers).
+ */
+export function torchModule(minLines: number): string {
+  const full = torchFile(0, 1);
+  const header = full.slice(0, full.indexOf('\nclass '));
+  let text = header;
+  for (let i = 0; countLines(text) < minLines; i++) {
+    const body = torchFile(i, 2);
+    // Rename so every definition is unique, and drop the per-file header.
+    text += body.slice(body.indexOf('\nclass ')).replace(/\b(train|evaluate)_(\d+)\b/g, `$1_${i}_$2`).replace(/\bdef finetune\b/, `def finetune_${i}`);
+  }
+  return text;
+}
+
 export function torchCorpus(files = 60): Corpus {
   const list = Array.from({ length: files }, (_, i) => ({ path: `gen/torch_${i}.py`, text: torchFile(i) }));
   return { name: `generated torch-heavy corpus (${files} files)`, files: list, lines: list.reduce((s, f) => s + countLines(f.text), 0) };

@@ -4,7 +4,7 @@
 // Run: npm run bench (or: node --require tsx/cjs bench/engine.ts)
 import { Analyzer } from '../src/core/analyzer';
 import { TreeCache } from '../src/core/python/treeCache';
-import { stdlibCorpus, torchCorpus, torchFile, countLines, type Corpus } from './corpus';
+import { stdlibCorpus, torchCorpus, torchModule, countLines, type Corpus } from './corpus';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
@@ -47,9 +47,7 @@ function benchCorpus(a: Analyzer, c: Corpus): { parseMs: number; checkMs: number
 }
 
 function keystrokes(a: Analyzer): { p50: number; p95: number; lines: number; parseP50: number } {
-  let text = '';
-  let i = 0;
-  while (countLines(text) < 5000) text += torchFile(i++, 4);
+  let text = torchModule(5000);
   const lines = countLines(text);
   const cache = new TreeCache(a.parser);
   cache.get('bench', 0, text);

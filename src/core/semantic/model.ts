@@ -4,7 +4,19 @@ import type { Node, Tree } from 'web-tree-sitter';
 import type { Range, Target } from '../types';
 import type { CallInfo, ConstValue, ImportBinding, LoopInfo, LoopKind, Semantic } from './semantic';
 
-const SCOPE_TYPES = new Set(['function_definition', 'lambda']);
+const BLOCK_TYPES = new Set(['function_definition', 'class_definition', 'for_statement', 'while_statement', 'with_statement']);
+const DEF = new Set<Block['kind']>(['def']);
+const DEF_OR_CLASS = new Set<Block['kind']>(['def', 'class']);
+const LOOP = new Set<Block['kind']>(['for', 'while']);
+
+interface Block {
+  kind: 'def' | 'class' | 'for' | 'while' | 'with';
+  node: Node;
+  start: number;
+  end: number;
+  bodyStart: number;
+  noGrad: boolean;
+}
 const TRAIN_STEP = /\.\s*backward\s*\(|\boptimizer_step\s*\(|\b\w*(?:optim|opt)\w*\s*\.\s*step\s*\(/gi;
 const NO_GRAD = /\b(?:no_grad|inference_mode)\s*\(/;
 const MAX_DEPTH = 6;
@@ -25,6 +37,9 @@ export class SemanticModel implements Semantic {
   private _byLocal?: Map<string, ImportBinding>;
   private readonly assigns = new Map<string, Assignment[]>();
   private _classes?: Map<string, Node>;
+  private _blocks?: Block[];
+  private readonly idents = new Map<string, Node[]>();
+  private readonly values = new Map<number, ConstValue | null>();
   private readonly calls = new Map<number, CallInfo>();
   private readonly loopKinds = new Map<number, LoopKind>();
   private readonly hotFunctions = new Map<number, boolean>();
@@ -231,7 +246,11 @@ export class SemanticModel implements Semantic {
   }
 
   constValue(node: Node): ConstValue | null {
-    return this.value(node, 0);
+    const hit = this.values.get(node.id);
+    if (hit !== undefined) return hit;
+    const v = this.value(node, 0);
+    this.values.set(node.id, v);
+    return v;
   }
 
   private value(node: Node, depth: number): ConstValue | null {
@@ -323,21 +342,67 @@ export class SemanticModel implements Semantic {
 
   // ---------------------------------------------------------------- scopes and uses
 
+  /**
+   * Compound statements (def, class, for, while, with) by byte range, found by text then confirmed
+   * in the tree once. Scope and loop questions become range checks in JS instead of walks up the
+   * tree through the wasm boundary (the hot path of every loop-aware rule).
+   */
+  private get blocks(): Block[] {
+    if (!this._blocks) {
+      const out: Block[] = [];
+      const re = /^([ \t]*)(?:async[ \t]+)?(def|class|for|while|with)\b/gm;
+      for (let m = re.exec(this.text); m; m = re.exec(this.text)) {
+        const kwAt = m.index + m[0].length - m[2].length;
+        const kw = this.root.descendantForIndex(kwAt, kwAt + m[2].length);
+        const st = kw?.parent;
+        if (!st || kw!.startIndex !== kwAt || !BLOCK_TYPES.has(st.type)) continue;
+        const body = st.childForFieldName('body');
+        const kind = m[2] as Block['kind'];
+        const b: Block = { kind, node: st, start: st.startIndex, end: st.endIndex, bodyStart: body ? body.startIndex : st.endIndex, noGrad: false };
+        if (kind === 'with') b.noGrad = NO_GRAD.test(this.text.slice(st.startIndex, b.bodyStart));
+        if (kind === 'def') {
+          // Decorators sit on the lines just above: `@torch.no_grad()` / `@torch.inference_mode()`.
+          const before = this.text.slice(Math.max(0, m.index - 400), m.index).split('\n');
+          for (let i = before.length - 2; i >= 0 && /^\s*@/.test(before[i]); i--) if (NO_GRAD.test(before[i] + '(')) b.noGrad = true;
+        }
+        out.push(b);
+      }
+      this._blocks = out;
+    }
+    return this._blocks;
+  }
+
+  /** Innermost block of one of `kinds` strictly containing `idx` (in its body when `inBody`). */
+  private innermost(idx: number, kinds: ReadonlySet<Block['kind']>, inBody: boolean, self?: number): Block | null {
+    let best: Block | null = null;
+    for (const b of this.blocks) {
+      if (b.start > idx) break; // sorted by start
+      if (!kinds.has(b.kind) || idx >= b.end || b.node.id === self) continue;
+      if (inBody ? idx < b.bodyStart : idx < b.start) continue;
+      if (!best || b.start >= best.start) best = b;
+    }
+    return best;
+  }
+
   scopeOf(node: Node): Node | null {
-    for (let p = node.parent; p; p = p.parent) if (SCOPE_TYPES.has(p.type)) return p;
-    return null;
+    return this.innermost(node.startIndex, DEF, false, node.id)?.node ?? null;
   }
 
   /** Every identifier named `word` in `[from, to)`, found by text search (cheap) then confirmed in the tree. */
   identifiersIn(word: string, from = 0, to = this.text.length): Node[] {
-    const re = new RegExp(`\\b${escapeRe(word)}\\b`, 'g');
-    re.lastIndex = from;
-    const out: Node[] = [];
-    for (let m = re.exec(this.text); m && m.index < to; m = re.exec(this.text)) {
-      const n = this.root.descendantForIndex(m.index, m.index + word.length);
-      if (n && n.type === 'identifier' && n.startIndex === m.index && n.endIndex === m.index + word.length) out.push(n);
+    let all = this.idents.get(word);
+    if (!all) {
+      // Whole file once per word, then sliced: rules ask about the same names again and again.
+      all = [];
+      const re = new RegExp(`\\b${escapeRe(word)}\\b`, 'g');
+      for (let m = re.exec(this.text); m; m = re.exec(this.text)) {
+        const n = this.root.descendantForIndex(m.index, m.index + word.length);
+        if (n && n.type === 'identifier' && n.startIndex === m.index && n.endIndex === m.index + word.length) all.push(n);
+      }
+      this.idents.set(word, all);
     }
-    return out;
+    if (from === 0 && to >= this.text.length) return all;
+    return all.filter((n) => n.startIndex >= from && n.startIndex < to);
   }
 
   usesOf(name: string, scopeOf?: Node): Node[] {
@@ -371,21 +436,27 @@ export class SemanticModel implements Semantic {
   // ---------------------------------------------------------------- loops
 
   loopOf(node: Node): LoopInfo | null {
+    const idx = node.startIndex;
+    // Loops whose body holds the node, inside the same function or class body as the node.
+    const fence = this.innermost(idx, DEF_OR_CLASS, true);
+    const loops = this.blocks.filter((b) => LOOP.has(b.kind) && b.bodyStart <= idx && idx < b.end && b.node.id !== node.id && (!fence || b.start > fence.start));
     let firstOther: LoopInfo | null = null;
-    for (let p = node.parent, child: Node = node; p; child = p, p = p.parent) {
-      if (SCOPE_TYPES.has(p.type) || p.type === 'class_definition') break;
-      if ((p.type === 'for_statement' || p.type === 'while_statement') && child.id === p.childForFieldName('body')?.id) {
-        const kind = this.loopKind(p);
-        if (kind !== 'other') return { node: p, kind };
-        firstOther ??= { node: p, kind };
-      }
+    for (let i = loops.length - 1; i >= 0; i--) {
+      const kind = this.loopKind(loops[i]);
+      if (kind !== 'other') return { node: loops[i].node, kind };
+      firstOther ??= { node: loops[i].node, kind };
     }
     return firstOther;
   }
 
   inHotLoop(node: Node): boolean {
     const loop = this.loopOf(node);
-    if (loop && loop.kind !== 'other') return true;
+    if (loop && loop.kind !== 'other') {
+      // A lambda in the loop body (e.g. `xm.add_step_closure(lambda: print(loss.item()))`) runs
+      // later, after the step's graph has executed: it is the documented way to read values.
+      for (let p = node.parent; p && p.startIndex >= loop.node.startIndex && p.id !== loop.node.id; p = p.parent) if (p.type === 'lambda') return false;
+      return true;
+    }
     const fn = this.scopeOf(node);
     return fn ? this.isHotFunction(fn, 0) : false;
   }
@@ -414,15 +485,14 @@ export class SemanticModel implements Semantic {
     return hot;
   }
 
-  private loopKind(loop: Node): LoopKind {
-    const cached = this.loopKinds.get(loop.id);
+  private loopKind(loop: Block): LoopKind {
+    const cached = this.loopKinds.get(loop.node.id);
     if (cached) return cached;
     let kind: LoopKind = 'other';
-    const body = loop.childForFieldName('body');
-    if (body && this.hasCodeMatch(TRAIN_STEP, body.startIndex, body.endIndex)) kind = 'train';
-    else if (body && this.callsTrainStepFunction(body)) kind = 'train';
-    else if (this.underNoGrad(loop) || (body && this.hasCodeMatch(new RegExp(NO_GRAD.source, 'g'), body.startIndex, body.endIndex))) kind = 'eval';
-    this.loopKinds.set(loop.id, kind);
+    if (this.hasCodeMatch(TRAIN_STEP, loop.bodyStart, loop.end)) kind = 'train';
+    else if (this.callsTrainStepFunction(loop.bodyStart, loop.end)) kind = 'train';
+    else if (this.underNoGrad(loop) || this.hasCodeMatch(new RegExp(NO_GRAD.source, 'g'), loop.bodyStart, loop.end)) kind = 'eval';
+    this.loopKinds.set(loop.node.id, kind);
     return kind;
   }
 
@@ -439,40 +509,26 @@ export class SemanticModel implements Semantic {
 
   private trainStepFns?: Set<string>;
   /** Names of same-file functions whose body runs backward/optimizer step (train_step helpers). */
-  private callsTrainStepFunction(body: Node): boolean {
+  private callsTrainStepFunction(from: number, to: number): boolean {
     if (!this.trainStepFns) {
       this.trainStepFns = new Set();
-      const defRe = /^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)/gm;
-      for (let m = defRe.exec(this.text); m; m = defRe.exec(this.text)) {
-        const n = this.root.descendantForIndex(m.index + m[0].length - 1);
-        const fn = n?.parent;
-        if (fn?.type !== 'function_definition') continue;
-        const b = fn.childForFieldName('body');
-        if (b && this.hasCodeMatch(TRAIN_STEP, b.startIndex, b.endIndex)) this.trainStepFns.add(m[1]);
+      for (const b of this.blocks) {
+        if (b.kind !== 'def' || !this.hasCodeMatch(TRAIN_STEP, b.bodyStart, b.end)) continue;
+        const name = b.node.childForFieldName('name')?.text;
+        if (name) this.trainStepFns.add(name);
       }
     }
     for (const name of this.trainStepFns) {
-      for (const id of this.identifiersIn(name, body.startIndex, body.endIndex)) if (this.callOf(id)) return true;
+      for (const id of this.identifiersIn(name, from, to)) if (this.callOf(id)) return true;
     }
     return false;
   }
 
-  private underNoGrad(node: Node): boolean {
-    for (let p = node.parent; p; p = p.parent) {
-      if (p.type === 'with_statement') {
-        const body = p.childForFieldName('body');
-        const header = this.text.slice(p.startIndex, body ? body.startIndex : p.endIndex);
-        if (NO_GRAD.test(header)) return true;
-      }
-      if (p.type === 'function_definition') {
-        const d = p.parent;
-        if (d?.type === 'decorated_definition') {
-          for (const dec of d.namedChildren) if (dec.type === 'decorator' && NO_GRAD.test(dec.text + '(')) return true;
-        }
-        return false;
-      }
-    }
-    return false;
+  /** Inside `with torch.no_grad():` / `inference_mode()`, or a function decorated with them. */
+  private underNoGrad(loop: Block): boolean {
+    const fn = this.innermost(loop.start, DEF, false, loop.node.id);
+    if (fn?.noGrad) return true;
+    return this.blocks.some((b) => b.kind === 'with' && b.noGrad && b.bodyStart <= loop.start && loop.start < b.end && (!fn || b.start > fn.start));
   }
 
   // ---------------------------------------------------------------- user classes
