@@ -174,4 +174,24 @@ const torchNeuronInf1: Rule = {
   },
 };
 
-export const rules: Rule[] = [compileOnXla, compileBackendNative, compileModeNative, jitForDeployment, weightsNotInlined, torchNeuronInf1];
+const onnxExport: Rule = {
+  id: 'NRN607',
+  name: 'onnx-export',
+  category: 'compile',
+  severity: { xla: 'info', native: 'off' },
+  title: '`torch.onnx.export` for deployment',
+  message: 'Neuron runs compiled NEFF artifacts, not ONNX. For Inferentia/Trainium deployment compile with `torch_neuronx.trace(model, example_inputs)`, or `optimum-cli export neuron --model <id> --batch_size 1 --sequence_length 128 <dir>` for Hugging Face models.',
+  why: 'There is no ONNX runtime for NeuronCores; the Neuron compiler consumes the traced PyTorch (XLA/HLO) graph directly.',
+  fix: '`torch_neuronx.trace(model, example_inputs)` then `torch.jit.save`; for HF models `optimum-cli export neuron ...`.',
+  docs: 'https://huggingface.co/docs/optimum-neuron/guides/export_model',
+  source: 'NRN-HF-016',
+  stackNote: 'Traced NEFF deployment is the XLA-stack inference path; the rule is off on TorchNeuron.',
+  triggers: ['export'],
+  visit(hit, ctx) {
+    if (hit.inString) return;
+    const call = ctx.sem.callOf(hit.node);
+    if (call?.qname === 'torch.onnx.export' || call?.qname === 'torch.onnx.dynamo_export') ctx.report(hit.node, { data: { replacement: 'torch_neuronx.trace' } });
+  },
+};
+
+export const rules: Rule[] = [compileOnXla, compileBackendNative, compileModeNative, jitForDeployment, weightsNotInlined, torchNeuronInf1, onnxExport];

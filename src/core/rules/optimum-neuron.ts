@@ -645,7 +645,33 @@ const legacyExport: Rule = {
   },
 };
 
+const TRAINER_CALL = /\b(?:Neuron)?(?:SFT)?Trainer\s*\(/;
+
+const autoModelTraining: Rule = {
+  id: 'NRN823',
+  name: 'hf-automodel-training',
+  category: 'optimum-neuron',
+  severity: XLA_WARN,
+  title: 'Training a stock `AutoModelForCausalLM` instead of Optimum Neuron custom modeling',
+  message: 'Large-model training on Trainium needs Optimum Neuron custom modeling for tensor/pipeline parallelism: `from optimum.neuron.models.training import NeuronModelForCausalLM`; `NeuronModelForCausalLM.from_pretrained(id, training_args.trn_config, torch_dtype=torch.bfloat16)` (Llama, Qwen3, Granite). Other architectures train only with data parallelism, if they fit one NeuronCore.',
+  why: 'Only Llama (1/2/3), Qwen3 (TP+PP) and Granite (TP) are registered for Optimum Neuron custom training modeling; a stock transformers model is replicated on every core (data parallel only, 16 GB per core).',
+  fix: '`NeuronModelForCausalLM.from_pretrained(model_id, training_args.trn_config, torch_dtype=torch.bfloat16, attn_implementation="flash_attention_2")` from `optimum.neuron.models.training`.',
+  docs: QUICKSTART,
+  source: 'NRN-HF-006',
+  stackNote: NATIVE_NOTE,
+  triggers: ['AutoModelForCausalLM'],
+  visit(hit, ctx) {
+    if (hit.inString) return;
+    if (!isFrom(qnameAt(ctx.sem, hit.node), 'transformers', 'AutoModelForCausalLM')) return;
+    const use = classUse(ctx, hit.node);
+    if (use?.kind !== 'from_pretrained') return;
+    if (ctx.sem.imports_('optimum.neuron.models.training')) return;
+    if (!TRAINER_CALL.test(ctx.text.replace(/#.*$/gm, ''))) return;
+    ctx.report(hit.node, { data: { replacement: 'NeuronModelForCausalLM', module: 'optimum.neuron.models.training' } });
+  },
+};
+
 export const rules: Rule[] = [
   trainer, trainingArguments, fp16, deepspeedKw, fsdpKw, torchCompileKw, optimKw, evaluation, tf32, sftTrainer, sftConfig, trlUnsupported, seq2seq,
-  accelerator, acceleratorPlugins, pipeline, autoModelInference, diffusersPipeline, peft, argParser, sentenceTransformers, legacyExport,
+  accelerator, acceleratorPlugins, pipeline, autoModelInference, diffusersPipeline, peft, argParser, sentenceTransformers, legacyExport, autoModelTraining,
 ];

@@ -140,4 +140,16 @@ describe('compile', () => {
       assert.deepEqual(await findingsOf('NRN606', 'import torch_neuronx\nimport torch\nx = t.to("neuron")\nn = torch.neuron.device_count()\n'), []);
     });
   });
+
+  describe('NRN607 ONNX export', () => {
+    it('notes torch.onnx.export on xla', async () => {
+      const f = await findingsOf('NRN607', 'import torch\ntorch.onnx.export(model, (x,), "m.onnx", opset_version=17)\n');
+      assert.deepEqual(at(f), [[2, 12]]);
+      assert.equal(f[0].severity, 'info');
+    });
+    it('ignores other exports and the native stack', async () => {
+      assert.deepEqual(await findingsOf('NRN607', 'import torch\nep = torch.export.export(model, (x,))\nm.export("x")\n'), []);
+      assert.deepEqual(await findingsOf('NRN607', 'import torch\ntorch.onnx.export(model, (x,), "m.onnx")\n', 'native'), []);
+    });
+  });
 });

@@ -367,4 +367,31 @@ describe('optimum-neuron', () => {
       assert.deepEqual(at(f), []);
     });
   });
+
+  describe('NRN823 AutoModelForCausalLM in a training script', () => {
+    it('warns when a stock causal LM is trained with a (Neuron)Trainer', async () => {
+      const f = await findingsOf('NRN823', `
+        from transformers import AutoModelForCausalLM
+        from optimum.neuron import NeuronTrainer
+        model = AutoModelForCausalLM.from_pretrained(mid)
+        trainer = NeuronTrainer(model=model, args=args, train_dataset=ds)
+      `);
+      assert.deepEqual(at(f), [[3, 9]]);
+      assert.equal(f[0].severity, 'warning');
+      assert.equal(f[0].data?.module, 'optimum.neuron.models.training');
+    });
+    it('does not fire for Optimum custom modeling, inference files, or native', async () => {
+      const custom = `
+        from transformers import AutoModelForCausalLM
+        from optimum.neuron import NeuronTrainer
+        from optimum.neuron.models.training import NeuronModelForCausalLM
+        model = NeuronModelForCausalLM.from_pretrained(mid, cfg)
+        ref = AutoModelForCausalLM.from_pretrained(mid)
+        trainer = NeuronTrainer(model=model)
+      `;
+      assert.deepEqual(await findingsOf('NRN823', custom), []);
+      assert.deepEqual(await findingsOf('NRN823', 'from transformers import AutoModelForCausalLM\nm = AutoModelForCausalLM.from_pretrained(mid)\nm.generate(x)\n'), []);
+      assert.deepEqual(await findingsOf('NRN823', 'from transformers import AutoModelForCausalLM, Trainer\nm = AutoModelForCausalLM.from_pretrained(mid)\nt = Trainer(model=m)\n', 'native'), []);
+    });
+  });
 });
