@@ -1,0 +1,163 @@
+// CUDA device placement → the Neuron device: `.cuda()`, "cuda" device strings, `torch.device("cuda")`,
+// and `"cuda" if torch.cuda.is_available() else "cpu"` device choices.
+import type { Node } from 'web-tree-sitter';
+import type { Finding, Target } from '../../types';
+import type { Fixer, FixOutcome, ImportReq } from '../api';
+import type { FixContext } from '../context';
+import type { OffsetEdit } from '../text';
+import { isDeviceSlot } from '../../rules/util/device';
+
+const STACK: Record<Target, string> = { xla: 'PyTorch/XLA', native: 'native TorchNeuron' };
+
+/** The conditional `a if cond else b` choosing between a CUDA value and a fallback on `torch.cuda.is_available()`. */
+export function availabilityChoice(node: Node): Node | null {
+  let n = node;
+  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+  const p = n.parent;
+  if (p?.type !== 'conditional_expression') return null;
+  const kids = p.namedChildren.filter((c) => c.type !== 'comment');
+  if (kids.length < 3) return null;
+  if (!/\bis_available\s*\(/.test(kids[1].text) || !/\bcuda\b/.test(kids[1].text)) return null;
+  return p;
+}
+
+function outer(node: Node): Node {
+  let n = node;
+  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+  return n;
+}
+
+/** `device` when a device variable is visibly in scope before `at`, else null. */
+function deviceVariable(cx: FixContext, at: Node): string | null {
+  const fn = cx.sem.scopeOf(at);
+  if (fn?.type === 'function_definition') {
+    const params = fn.childForFieldName('parameters');
+    for (const p of params?.namedChildren ?? []) {
+      const name = p.type === 'identifier' ? p : p.childForFieldName('name');
+      if (name?.text === 'device') return 'device';
+    }
+  }
+  const rhs = cx.sem.assignmentsOf('device', at);
+  if (rhs.length === 0) return null;
+  if (!rhs.some((r) => r.startIndex < at.startIndex)) return null;
+  if (!rhs.every((r) => /device|cuda|xla|neuron/i.test(r.text))) return null;
+  return 'device';
+}
+
+/** Top-level statement of `node` within `scope` (function body or module). */
+function statementIn(scope: Node | null, node: Node): Node | null {
+  const container = scope ? scope.childForFieldName('body') : null;
+  for (let n: Node | null = node; n; n = n.parent) {
+    if (container ? n.parent?.id === container.id : n.parent?.type === 'module') return n;
+  }
+  return null;
+}
+
+/**
+ * For `.cuda()` on the XLA stack: reuse `device` when it exists; when several `.cuda()` calls share a
+ * scope that has no `device` name at all, introduce `device = torch_xla.device()` once, just before the
+ * statement of the first one (which dominates the later ones in that scope).
+ */
+function xlaDevice(cx: FixContext, call: Node, need: ImportReq[], f: Finding): { expr: string; edits: OffsetEdit[] } {
+  const v = deviceVariable(cx, call);
+  if (v) return { expr: v, edits: [] };
+  const expr = cx.deviceExpr(need, 'xla');
+  const scope = cx.sem.scopeOf(call);
+  const siblings = cx.findings
+    .filter((g) => g.rule === f.rule)
+    .map((g) => cx.nodeAt(g.range))
+    .filter((n): n is Node => !!n && (cx.sem.scopeOf(n)?.id ?? -1) === (scope?.id ?? -1))
+    .sort((a, b) => a.startIndex - b.startIndex);
+  const from = scope ? scope.startIndex : 0;
+  const to = scope ? scope.endIndex : cx.text.length;
+  if (siblings.length < 2 || cx.sem.identifiersIn('device', from, to).length > 0) return { expr, edits: [] };
+  const first = statementIn(scope?.type === 'function_definition' ? scope : null, siblings[0]);
+  if (!first || !cx.startsLine(first)) return { expr, edits: [] };
+  return { expr: 'device', edits: [cx.insertAbove(first, `device = ${expr}`)] };
+}
+
+export const cudaMethod: Fixer = {
+  name: 'cuda-method',
+  rules: ['NRN101'],
+  categories: ['cuda-device'],
+  plan(f, cx): FixOutcome {
+    const node = cx.callAround(cx.nodeAt(f.range));
+    if (!node) return null;
+    const call = cx.sem.call(node);
+    if (call.method !== 'cuda' || !call.receiver) return null;
+    if (call.hasSplat) return { skip: '`.cuda(*args)`: cannot tell which argument is the device' };
+    const need: ImportReq[] = [];
+    const { expr, edits } = cx.target === 'native' ? { expr: '"neuron"', edits: [] } : xlaDevice(cx, node, need, f);
+    const kept = [...call.kwargNodes.entries()].filter(([k]) => k !== 'device').map(([, n]) => n.text);
+    const attr = call.func.childForFieldName('attribute')!;
+    return {
+      title: `Replace \`.cuda()\` with \`.to(${expr})\` (${STACK[cx.target]})`,
+      edits: [...edits, { start: attr.startIndex, end: node.endIndex, text: `to(${[expr, ...kept].join(', ')})` }],
+      imports: need,
+      safe: true,
+    };
+  },
+};
+
+/** Replacement for a CUDA device string (or an is_available() choice around it). */
+function stringPlan(cx: FixContext, str: Node): FixOutcome {
+  const v = cx.sem.constValue(str);
+  const value = v?.kind === 'str' ? v.value : v?.kind === 'fstr' ? v.prefix : null;
+  if (value === null || !/^cuda(?::|$)/.test(value)) return null;
+  const need: ImportReq[] = [];
+  const q = cx.quoteOf(str);
+  const choice = availabilityChoice(str);
+  const subject = outer(choice ?? str);
+  const arg = cx.sem.argumentOf(subject);
+  if (cx.target === 'native') {
+    if (choice) return { title: 'Use the "neuron" device (native TorchNeuron)', edits: [{ start: choice.startIndex, end: choice.endIndex, text: `${q}neuron${q}` }], safe: true };
+    const at = str.text.indexOf('cuda');
+    if (at < 0) return null;
+    return { title: `Replace "cuda" with "neuron" (native TorchNeuron)`, edits: [{ start: str.startIndex + at, end: str.startIndex + at + 4, text: 'neuron' }], safe: true };
+  }
+  if (arg?.call.qname === 'torch.device' && (arg.index === 0 || arg.keyword === 'type')) {
+    const expr = cx.deviceExpr(need, 'xla');
+    return { title: `Replace \`${cx.short(arg.call.node)}\` with \`${expr}\` (PyTorch/XLA)`, edits: [{ start: arg.call.node.startIndex, end: arg.call.node.endIndex, text: expr }], imports: need, safe: true };
+  }
+  if (arg?.keyword === 'map_location') {
+    return { title: 'Load the checkpoint on the CPU (`map_location="cpu"`)', edits: [{ start: subject.startIndex, end: subject.endIndex, text: `${q}cpu${q}` }], safe: true };
+  }
+  if (arg && isDeviceSlot(arg.call, arg.index, arg.keyword)) {
+    const expr = deviceVariable(cx, subject) ?? cx.deviceExpr(need, 'xla');
+    return { title: `Use \`${expr}\` instead of the CUDA device (PyTorch/XLA)`, edits: [{ start: subject.startIndex, end: subject.endIndex, text: expr }], imports: need, safe: true };
+  }
+  // A value kept in a variable, a default or a config: keep it a string. "xla" names the XLA device
+  // once torch_xla is imported.
+  cx.ref('torch_xla', need);
+  return { title: 'Use the "xla" device (PyTorch/XLA)', edits: [{ start: subject.startIndex, end: subject.endIndex, text: `${q}xla${q}` }], imports: need, safe: true };
+}
+
+export const cudaString: Fixer = {
+  name: 'cuda-device-string',
+  rules: ['NRN102'],
+  categories: ['cuda-device'],
+  plan(f, cx): FixOutcome {
+    const str = cx.up(cx.nodeAt(f.range), 'string', 3);
+    if (!str) return null;
+    return stringPlan(cx, str);
+  },
+};
+
+/** `torch.cuda.is_available()` choosing the device in a conditional expression next to a CUDA string. */
+export const availability: Fixer = {
+  name: 'cuda-is-available-choice',
+  rules: ['NRN152'],
+  plan(f, cx): FixOutcome {
+    const call = cx.callAround(cx.nodeAt(f.range));
+    if (!call) return null;
+    let cond: Node | null = null;
+    for (let n: Node | null = call; n && !cond; n = n.parent) if (n.parent?.type === 'conditional_expression') cond = n.parent;
+    if (!cond) return { skip: 'the device choice is an if/else statement: choose the Neuron device explicitly' };
+    const kids = cond.namedChildren.filter((c) => c.type !== 'comment');
+    const cudaStr = [kids[0], kids[2]].find((k) => k && /^cuda/.test(cx.str(k) ?? ''));
+    if (!cudaStr) return { skip: 'no CUDA device string in the choice' };
+    return stringPlan(cx, cudaStr);
+  },
+};
+
+export const deviceFixers: Fixer[] = [cudaMethod, cudaString, availability];
