@@ -319,4 +319,32 @@ const tensorInternals: Rule = {
   },
 };
 
-export const rules: Rule[] = [missingSync, plainDataLoader, torchSave, deprecatedRule('NRN304', 'mark_step'), deprecatedRule('NRN305', 'xla_device'), xlaOnNative, checkpoint, eagerDebug, tensorInternals];
+const splitDim1: Rule = {
+  id: 'NRN310',
+  name: 'split-second-dim-xla',
+  category: 'lazy-execution',
+  severity: { xla: 'warning', native: 'off' },
+  title: '`torch.split(x, n, dim=1)` on XLA (wrong data on 2-D tensors, torch-xla 2.5–2.9)',
+  message:
+    'On torch-neuronx 2.5–2.9, splitting a 2-D tensor along dim 1 returns tensors that "do not contain the expected data" (pytorch/xla#8640). Use `torch.tensor_split`, or set `XLA_DISABLE_FUNCTIONALIZATION=0`.',
+  why: 'A functionalization bug in PyTorch/XLA 2.5–2.9 makes `split` on the second dimension of a 2-D tensor silently return wrong values.',
+  fix: '`torch.tensor_split(x, sections, dim=1)` (or index with slices), or run with `XLA_DISABLE_FUNCTIONALIZATION=0`.',
+  docs: RA_DOCS.pytorch29,
+  source: 'NRN-PT-034',
+  stackNote: 'A PyTorch/XLA bug; native TorchNeuron is not affected.',
+  triggers: ['split'],
+  visit(hit, ctx) {
+    if (hit.inString || !ctx.sem.imports_('torch')) return;
+    const call = ctx.sem.callOf(hit.node);
+    if (!call || call.hasSplat) return;
+    let dim: Node | undefined;
+    if (call.qname === 'torch.split') dim = call.kwargs.get('dim') ?? call.args[2];
+    else if (!call.qname && call.method === 'split' && call.receiver && isTensorish(ctx, call.receiver) && !ctx.sem.isUserObject(call.receiver)) dim = call.kwargs.get('dim') ?? call.args[1];
+    else return;
+    const v = dim ? ctx.sem.constValue(dim) : null;
+    if (!v || v.kind !== 'num' || v.value !== 1) return;
+    ctx.report({ start: ctx.sem.rangeOf(hit.node).start, end: ctx.sem.rangeOf(call.node).end }, { data: { replacement: 'torch.tensor_split' } });
+  },
+};
+
+export const rules: Rule[] = [missingSync, plainDataLoader, torchSave, deprecatedRule('NRN304', 'mark_step'), deprecatedRule('NRN305', 'xla_device'), xlaOnNative, checkpoint, eagerDebug, tensorInternals, splitDim1];

@@ -237,4 +237,26 @@ describe('lazy-execution', () => {
       assert.deepEqual(f, []);
     });
   });
+
+  describe('NRN310 split on the second dimension', () => {
+    it('fires on torch.split(..., dim=1) and tensor.split(n, 1)', async () => {
+      const f = await findingsOf('NRN310', `
+        import torch as T
+        a, b = T.split(x, 4, dim=1)
+        q, k = T.randn(2, 8).split(4, 1)
+      `);
+      assert.deepEqual(at(f), [[2, 10], [3, 22]]);
+    });
+    it('does not fire on dim 0, str.split, or native', async () => {
+      const f = await findingsOf('NRN310', `
+        import torch
+        a, b = torch.split(x, 4)
+        c = torch.split(x, 4, dim=0)
+        key, value = line.split("=", 1)
+        # torch.split(x, 4, dim=1)
+      `);
+      assert.deepEqual(f, []);
+      assert.deepEqual(await findingsOf('NRN310', 'import torch\na = torch.split(x, 4, dim=1)\n', 'native'), []);
+    });
+  });
 });
