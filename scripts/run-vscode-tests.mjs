@@ -153,7 +153,7 @@ const USER_SETTINGS = {
 
 /**
  * Starts VS Code's server (code-server) on a free loopback port in its own process group.
- * Returns { url, pid, stop() }. `stop` kills the whole group by the server's pid.
+ * Returns { url, pid, child, stop(), stopSync() }; both stops end the whole group, by the server's pid.
  */
 export async function startServer({ workspace, logFile = join(RESULTS, 'code-server.log'), freshUserData = true,
   dataDir = join(VSCODE_TEST, 'user-data'), host = '127.0.0.1', port = 0, env: extraEnv = {} } = {}) {
@@ -178,21 +178,27 @@ export async function startServer({ workspace, logFile = join(RESULTS, 'code-ser
   const child = spawn(process.execPath, args, { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const out = createWriteStream(logFile);
   let stopped = false;
-  const stop = () => {
-    if (stopped || child.exitCode !== null || child.signalCode !== null) { stopped = true; return; }
+  const exited = new Promise((r) => child.once('exit', r));
+  const killGroup = (sig) => { try { process.kill(-child.pid, sig); } catch { /* already gone */ } };
+  /** SIGTERM the server's process group, wait up to 3 s for the server, then SIGKILL what is left of the group. */
+  const stop = async () => {
+    if (stopped) return;
     stopped = true;
-    try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
-    const t = Date.now();
-    // the server exits quickly on SIGTERM; make sure nothing of its group survives
-    while (Date.now() - t < 3000) {
-      try { process.kill(-child.pid, 0); } catch { return; }
-      spawnSync('sleep', ['0.1']);
-    }
-    try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
+    killGroup('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+    killGroup('SIGKILL');
+  };
+  /** The same for process 'exit' handlers, where nothing can be awaited. */
+  const stopSync = () => {
+    if (stopped) return;
+    stopped = true;
+    killGroup('SIGTERM');
+    spawnSync('sleep', ['0.3']);
+    killGroup('SIGKILL');
   };
   const url = await new Promise((resolveUrl, reject) => {
     let buf = '';
-    const timer = setTimeout(() => { stop(); reject(new Error(`code-server did not start within 60 s; see ${relative(ROOT, logFile)}`)); }, 60_000);
+    const timer = setTimeout(() => { stopSync(); reject(new Error(`code-server did not start within 60 s; see ${relative(ROOT, logFile)}`)); }, 60_000);
     const onData = (d) => {
       out.write(d);
       buf += d.toString();
@@ -207,10 +213,10 @@ export async function startServer({ workspace, logFile = join(RESULTS, 'code-ser
   const deadline = Date.now() + 30_000;
   for (;;) {
     try { const r = await globalThis.fetch(`${url}/healthz`); if (r.ok) break; } catch { /* not yet */ }
-    if (Date.now() > deadline) { stop(); throw new Error('code-server /healthz did not answer'); }
+    if (Date.now() > deadline) { stopSync(); throw new Error('code-server /healthz did not answer'); }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { url, pid: child.pid, stop, child };
+  return { url, pid: child.pid, stop, stopSync, child };
 }
 
 /** URL of the workbench with a folder open and VS Code's development/test payload. */
@@ -313,13 +319,13 @@ async function main() {
 
   isolateHome();
   let server;
-  const cleanup = () => { if (server) { server.stop(); server = undefined; } };
-  process.on('exit', cleanup);
+  const cleanup = async () => { const s = server; server = undefined; if (s) await s.stop(); };
+  process.on('exit', () => { const s = server; server = undefined; s?.stopSync(); });
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.on(sig, async () => {
       console.error(`[vscode-tests] ${sig}: closing the browsers and stopping the VS Code server`);
       await closeBrowsers();
-      cleanup();
+      await cleanup();
       process.exit(130);
     });
   }
@@ -342,8 +348,9 @@ async function main() {
     }
     server = await stage('start VS Code server', () => startServer({ workspace: opts.workspace, dataDir: join(runDir, 'user-data'), env }));
     server.resultsFile = resultsFile;
-    const stopServer = server.stop;
-    server.stop = () => { stopServer(); rmSync(runDir, { recursive: true, force: true }); };
+    const { stop, stopSync } = server;
+    server.stop = async () => { await stop(); rmSync(runDir, { recursive: true, force: true }); };
+    server.stopSync = () => { stopSync(); rmSync(runDir, { recursive: true, force: true }); };
     log(`VS Code server ${server.url} (pid ${server.pid}), log in test-results/code-server.log`);
     if (opts.integration) {
       const r = await stage('integration tests', () => runIntegration(server, opts));

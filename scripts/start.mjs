@@ -63,10 +63,21 @@ async function main() {
     host: option('--host', process.env.NEURON_START_HOST ?? '127.0.0.1'),
     port: Number(option('--port', process.env.NEURON_START_PORT ?? 0)),
   });
-  const stop = () => { server.stop(); };
-  process.on('exit', stop);
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => { console.log('\nStopping the VS Code server…'); stop(); process.exit(0); });
-  server.child.on('exit', (c) => { console.error(`The VS Code server stopped (${c}); see .vscode-test/start-server.log`); process.exit(1); });
+  let stopping = false;
+  process.on('exit', () => server.stopSync());
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(sig, async () => {
+      stopping = true;
+      console.log('\nStopping the VS Code server…');
+      await server.stop();
+      process.exit(0);
+    });
+  }
+  server.child.on('exit', (c) => {
+    if (stopping) return;
+    console.error(`The VS Code server stopped (${c}); see .vscode-test/start-server.log`);
+    process.exit(1);
+  });
 
   const url = workbenchUrl(server.url, { folder, extensionDevelopmentPath: extension });
   console.log('');
