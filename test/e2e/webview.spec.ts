@@ -23,5 +23,4 @@ describe('profile webview', function () {
   });
 
   // More of the profile viewer (Open Profile…, buttons, reload): profile.e2e.spec.ts.
-
 });
