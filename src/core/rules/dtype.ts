@@ -44,6 +44,7 @@ const float64: Rule = {
     if (isDtypeQuery(expr)) return;
     const owner = argCallQname(ctx, expr);
     if (owner === 'torch.set_default_dtype' || owner === 'torch.set_default_tensor_type') return; // NRN452
+    if (owner === 'torch.finfo' || owner === 'torch.iinfo' || owner === 'jax.numpy.finfo' || owner === 'isinstance') return; // type queries
     const replacement = q.endsWith('Tensor') ? 'torch.FloatTensor' : q.startsWith('jax.') ? 'jnp.float32' : 'torch.float32';
     const message = q.startsWith('jax.')
       ? `${NO_FP64} With \`jax_enable_x64\` this is a real FP64 array; without it JAX silently uses float32. Use \`jnp.float32\` (or \`jnp.bfloat16\`).`

@@ -2,7 +2,7 @@
 // statement, at the module name; optional imports (try/except ImportError) are not reported.
 import type { Node } from 'web-tree-sitter';
 import type { Rule, RuleContext } from './api';
-import { NEURON, OPTN, importStatementOf, keywordArgOf, qnameAt, reportImport, same, stringsOf, truthy } from './util/catb';
+import { NEURON, OPTN, importStatementOf, keywordArgOf, qnameAt, reportImport, same, stringsOf, truthy, underAvailabilityCheck } from './util/catb';
 
 const NATIVE_OVERVIEW = `${NEURON}frameworks/torch/pytorch-native-overview.html`;
 
@@ -114,7 +114,7 @@ const flashAttention2: Rule = {
         if (truthy(ctx.sem, value) === 'true' && (ctx.sem.imports_('transformers') || ctx.sem.imports_('diffusers'))) ctx.report(kw);
         return;
       }
-      for (const s of stringsOf(ctx.sem, value)) if (FA_IMPLS.has(s.value)) ctx.report(s.node, { data: { replacement: 'sdpa' } });
+      for (const s of stringsOf(ctx.sem, value)) if (FA_IMPLS.has(s.value) && !underAvailabilityCheck(s.node)) ctx.report(s.node, { data: { replacement: 'sdpa' } });
       return;
     }
     // model.config._attn_implementation = "flash_attention_2"
@@ -122,7 +122,7 @@ const flashAttention2: Rule = {
     const asg = attr?.parent;
     if (attr?.type === 'attribute' && asg?.type === 'assignment' && same(asg.childForFieldName('left'), attr)) {
       if (!ctx.sem.imports_('transformers')) return;
-      for (const s of stringsOf(ctx.sem, asg.childForFieldName('right') ?? undefined)) if (FA_IMPLS.has(s.value)) ctx.report(s.node, { data: { replacement: 'sdpa' } });
+      for (const s of stringsOf(ctx.sem, asg.childForFieldName('right') ?? undefined)) if (FA_IMPLS.has(s.value) && !underAvailabilityCheck(s.node)) ctx.report(s.node, { data: { replacement: 'sdpa' } });
     }
   },
 };

@@ -25,6 +25,7 @@ describe('dtype', () => {
             pass
         ok = x.dtype in (torch.float64, torch.float32)
         M = {"fp64": torch.float64}
+        eps = torch.finfo(torch.float64).eps
         a = np.zeros(3, dtype=np.float64)
         class Num:
             def double(self):

@@ -73,6 +73,8 @@ describe('gpu-library', () => {
         n = AutoModelForCausalLM.from_pretrained(mid, attn_implementation="sdpa")
         # attn_implementation="flash_attention_2"
         doc = 'attn_implementation="flash_attention_2"'
+        impl = "flash_attention_2" if torch.cuda.is_available() else "sdpa"
+        o = AutoModelForCausalLM.from_pretrained(mid, attn_implementation=impl)
         kw = dict(attn_implementation="flash_attention_2")
         lm = NeuronModelForCausalLM.from_pretrained(mid, cfg, **kw)
       `);
@@ -172,6 +174,7 @@ describe('gpu-library', () => {
     it('is off on native, and ignores the TrainingArguments keyword', async () => {
       assert.deepEqual(await findingsOf('NRN558', 'import deepspeed\n', 'native'), []);
       assert.deepEqual(await findingsOf('NRN558', 'from transformers import TrainingArguments\na = TrainingArguments(deepspeed="ds.json")\n'), []);
+      assert.deepEqual(await findingsOf('NRN558', 'from transformers.integrations import is_deepspeed_available\nif is_deepspeed_available():\n    import deepspeed\n'), []);
     });
   });
 

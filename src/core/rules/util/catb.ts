@@ -44,6 +44,21 @@ export function isDecorator(node: Node): boolean {
   return chainOf(node).parent?.type === 'decorator';
 }
 
+const AVAILABILITY = /\bTYPE_CHECKING\b|available|installed|find_spec|\bHAS_|_AVAILABLE\b|\bhas_\w+/i;
+
+/** True when `node` sits in a branch chosen by an availability check (`x if torch.cuda.is_available() else y`). */
+export function underAvailabilityCheck(node: Node): boolean {
+  for (let n: Node | null = node, depth = 0; n && n.parent && depth < 4; n = n.parent, depth++) {
+    const p: Node = n.parent;
+    if (p.type === 'conditional_expression') {
+      const kids = p.namedChildren.filter((c) => c && c.type !== 'comment');
+      const cond = kids[1];
+      if (cond && !same(cond, n) && /available|cuda|gpu|flash/i.test(cond.text)) return true;
+    }
+  }
+  return false;
+}
+
 function exceptCatchesImportError(handler: Node): boolean {
   // except_clause: `except:` / `except ImportError:` / `except (ImportError, OSError) as e:`
   const text = handler.text.split(':')[0];
@@ -64,7 +79,8 @@ export function isGuardedImport(stmt: Node): boolean {
         if (c && c.type === 'except_clause' && exceptCatchesImportError(c)) return true;
       }
     }
-    if (p.type === 'if_statement' && /\bTYPE_CHECKING\b/.test(p.childForFieldName('condition')?.text ?? '')) return true;
+    // `if TYPE_CHECKING:` / `if is_flash_attn_2_available():` / `if HAS_APEX:` / `if importlib.util.find_spec("x"):`
+    if (p.type === 'if_statement' && same(p.childForFieldName('consequence'), n) && AVAILABILITY.test(p.childForFieldName('condition')?.text ?? '')) return true;
   }
   return false;
 }
