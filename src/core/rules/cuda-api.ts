@@ -3,7 +3,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Rule, RuleContext } from './api';
 import type { Severity } from '../types';
-import { RA_DOCS, chainOf, conditionRoot, isConditionOf, qnameAt, same, stringOf } from './util/ra';
+import { RA_DOCS, chainOf, conditionRoot, guardedByCudaCheck, isConditionOf, qnameAt, same, stringOf } from './util/ra';
 
 const CPU_BUILD = 'Neuron PyTorch wheels are CPU builds, so there is no CUDA runtime behind `torch.cuda`.';
 
@@ -102,18 +102,34 @@ const runtimeApis: Rule = {
     if (!call && name !== 'stream') return;
     const at = call ? call.func : chain;
     const advice = ctx.target === 'native' ? api.native : api.xla;
+    const guarded = guardedByCudaCheck(at);
     ctx.report(at, {
-      message: `\`${chain.text}()\` ${api.effect} (Neuron PyTorch wheels are CPU builds of torch). Instead, ${advice}.`,
-      severity: api.severity,
+      message: guarded
+        ? `\`${chain.text}()\` sits behind a CUDA check, so it never runs on Neuron. Instead, ${advice}.`
+        : `\`${chain.text}()\` ${api.effect} (Neuron PyTorch wheels are CPU builds of torch). Instead, ${advice}.`,
+      severity: guarded ? 'info' : api.severity,
       data: { api: name, replacement: api.replacement ? api.replacement[ctx.target] : null },
     });
   },
 };
 
+const DEVICE_PATH = /cuda|gpu|device|\.to\(|nccl|amp\b|autocast|GradScaler|half\(|DataParallel|pin_memory/i;
+
+/** The branches governed by condition `cond` pick a device / CUDA code path (not just `torch.cuda.*` housekeeping). */
+function branchesChooseDevice(cond: Node): boolean {
+  const stmt = cond.parent;
+  if (!stmt) return false;
+  const text = (stmt.text.slice(0, cond.startIndex - stmt.startIndex) + stmt.text.slice(cond.endIndex - stmt.startIndex)).replace(/torch\.cuda\.\w+/g, '');
+  return DEVICE_PATH.test(text);
+}
+
 /** `torch.cuda.is_available()` whose result chooses the device (condition, or a flag used as one). */
 function choosesDevice(ctx: RuleContext, call: Node): 'condition' | 'assert' | null {
   const root = conditionRoot(call);
-  if (isConditionOf(root)) return root.parent?.type === 'assert_statement' ? 'assert' : 'condition';
+  if (isConditionOf(root)) {
+    if (root.parent?.type === 'assert_statement') return 'assert';
+    return branchesChooseDevice(root) ? 'condition' : null;
+  }
   const p = root.parent;
   if (p?.type === 'assignment' && same(p.childForFieldName('right'), root)) {
     const left = p.childForFieldName('left');
@@ -121,7 +137,7 @@ function choosesDevice(ctx: RuleContext, call: Node): 'condition' | 'assert' | n
     if (!name) return null;
     if (left!.type === 'attribute') return /cuda|gpu|device/i.test(name) ? 'condition' : null;
     const uses = ctx.sem.usesOf(name, p);
-    if (uses.some((u) => isConditionOf(conditionRoot(u)))) return 'condition';
+    if (uses.some((u) => isConditionOf(conditionRoot(u)) && branchesChooseDevice(conditionRoot(u)))) return 'condition';
   }
   return null;
 }
@@ -215,7 +231,7 @@ const cudaGraphs: Rule = {
       ctx.target === 'native'
         ? 'CUDA graphs do not exist on Neuron. Remove the capture/replay and compile the step with `torch.compile(model, backend="neuron")`.'
         : undefined;
-    ctx.report(call.func, { message });
+    ctx.report(call.func, { message, severity: guardedByCudaCheck(call.node) ? 'info' : undefined });
   },
 };
 
@@ -303,11 +319,14 @@ const deviceQueries: Rule = {
     if (hit.inString) return;
     const call = ctx.sem.callOf(hit.node);
     if (!call || !call.qname || call.qname !== `torch.cuda.${hit.word}`) return;
-    const message =
-      ctx.target === 'native'
-        ? `\`${call.func.text}()\` raises "Torch not compiled with CUDA enabled" on Neuron. Use \`torch.accelerator.current_accelerator()\` instead.`
+    const instead = ctx.target === 'native' ? '`torch.accelerator.current_accelerator()`' : '`xm.xla_device_kind()`';
+    const guarded = guardedByCudaCheck(call.node);
+    const message = guarded
+      ? `\`${call.func.text}()\` sits behind a CUDA check, so it never runs on Neuron. Use ${instead} to identify the device.`
+      : ctx.target === 'native'
+        ? `\`${call.func.text}()\` raises "Torch not compiled with CUDA enabled" on Neuron. Use ${instead} instead.`
         : undefined;
-    ctx.report(call.func, { message });
+    ctx.report(call.func, { message, severity: guarded ? 'info' : undefined });
   },
 };
 

@@ -4,7 +4,7 @@ import type { Rule } from './api';
 import type { RelatedInfo } from '../types';
 import { DOCS } from './util/docs';
 import { deviceSinkOf, isCudaDeviceString, isDeviceSlot, outerValue } from './util/device';
-import { RA_DOCS, chainOf, isEnvWrite, qnameAt, stringOf } from './util/ra';
+import { RA_DOCS, chainOf, guardedByCudaCheck, isEnvWrite, qnameAt, stringOf } from './util/ra';
 
 const CPU_BUILD = 'Neuron PyTorch wheels are CPU builds, so CUDA placement fails with "Torch not compiled with CUDA enabled".';
 
@@ -161,7 +161,13 @@ const currentDevice: Rule = {
     const call = ctx.sem.callOf(hit.node);
     if (!call || (call.qname !== 'torch.cuda.current_device' && call.qname !== 'torch.cuda.device')) return;
     const instead = ctx.target === 'native' ? '`torch.accelerator.current_device_index()` / `"neuron"`' : '`torch_xla.device()`';
-    ctx.report(call.func, { message: `\`${call.func.text}()\` raises "Torch not compiled with CUDA enabled" on Neuron. Use ${instead} instead.` });
+    const guarded = guardedByCudaCheck(call.node);
+    ctx.report(call.func, {
+      message: guarded
+        ? `\`${call.func.text}()\` sits behind a CUDA check, so it never runs on Neuron. Select the device with ${instead}.`
+        : `\`${call.func.text}()\` raises "Torch not compiled with CUDA enabled" on Neuron. Use ${instead} instead.`,
+      severity: guarded ? 'info' : undefined,
+    });
   },
 };
 

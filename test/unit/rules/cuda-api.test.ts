@@ -19,6 +19,19 @@ describe('cuda-api', () => {
       assert.match(f[0].message, /torch_xla\.sync\(\)/);
       assert.equal(f[0].range.end.character, 22);
     });
+    it('downgrades calls behind a CUDA check to info (they never run on Neuron)', async () => {
+      const f = await findingsOf('NRN151', `
+        import torch
+        if torch.cuda.is_available():
+            torch.cuda.synchronize()
+        t = torch.cuda.max_memory_allocated() if use_cuda else 0
+        if not torch.cuda.is_available():
+            torch.cuda.synchronize()
+      `);
+      assert.deepEqual(at(f), [[3, 5], [4, 5], [6, 5]]);
+      assert.deepEqual(f.map((x) => x.severity), ['info', 'info', 'error']);
+      assert.match(f[0].message, /behind a CUDA check/);
+    });
     it('resolves aliases and names the native replacement', async () => {
       const f = await findingsOf('NRN151', `
         import torch as T
@@ -59,7 +72,7 @@ describe('cuda-api', () => {
         dev = torch.device("cuda" if torch.cuda.is_available() else "cpu")
         use_cuda = not no_cuda and torch.cuda.is_available()
         if use_cuda:
-            pass
+            model.cuda()
         assert torch.cuda.is_available()
       `);
       assert.deepEqual(at(f), [[2, 4], [4, 30], [5, 28], [8, 8]]);
@@ -67,7 +80,7 @@ describe('cuda-api', () => {
       assert.equal(f[0].severity, 'warning');
     });
     it('names torch.accelerator on the native stack', async () => {
-      const [f] = await findingsOf('NRN152', 'import torch\nif torch.cuda.is_available():\n    pass\n', 'native');
+      const [f] = await findingsOf('NRN152', 'import torch\nif torch.cuda.is_available():\n    device = "cuda"\n', 'native');
       assert.match(f.message, /torch\.accelerator\.is_available/);
     });
     it('does not fire when the result does not choose anything, in strings or comments', async () => {
@@ -80,6 +93,8 @@ describe('cuda-api', () => {
         log(ok)
         if torch.accelerator.is_available():
             pass
+        if torch.cuda.is_available():
+            torch.cuda.manual_seed_all(0)
       `);
       assert.deepEqual(f, []);
     });

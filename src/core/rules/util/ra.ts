@@ -432,3 +432,23 @@ export function alreadyOnHost(ctx: RuleContext, expr: Node): boolean {
     }).length > 0
   );
 }
+
+/**
+ * Inside the branch of a CUDA check (`if torch.cuda.is_available():`, `if device.type == "cuda":`,
+ * `if use_cuda:`, `… if args.cuda else …`): the code never runs on Neuron.
+ */
+export function guardedByCudaCheck(node: Node): boolean {
+  for (let child = node, p = node.parent; p; child = p, p = p.parent) {
+    if (p.type === 'function_definition' || p.type === 'class_definition' || p.type === 'module') return false;
+    if (p.type === 'if_statement' || p.type === 'elif_clause') {
+      const body = p.childForFieldName('consequence');
+      const cond = p.childForFieldName('condition');
+      if (body && same(body, child) && cond && /cuda|gpu/i.test(cond.text) && !/\bnot\b/.test(cond.text)) return true;
+    }
+    if (p.type === 'conditional_expression' && same(p.namedChildren[0], child)) {
+      const cond = p.namedChildren[1];
+      if (cond && /cuda|gpu/i.test(cond.text) && !/\bnot\b/.test(cond.text)) return true;
+    }
+  }
+  return false;
+}
