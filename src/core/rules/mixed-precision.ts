@@ -29,12 +29,12 @@ const cudaAutocast: Rule = {
   title: 'CUDA autocast (`torch.cuda.amp.autocast`, `torch.autocast("cuda")`)',
   message:
     'CUDA autocast is disabled on Neuron ("CUDA is not available. Disabling"), so the model silently runs in fp32. Use `torch.autocast(device_type="xla", dtype=torch.bfloat16)`.',
-  why: 'Neuron PyTorch wheels are CPU builds: `torch.autocast("cuda")` and `torch.cuda.amp.autocast()` warn "User provided device_type of \'cuda\', but CUDA is not available. Disabling" and do nothing, so the mixed precision the code asks for never happens. Neuron mixed precision is BF16.',
+  why: 'Neuron PyTorch wheels are CPU builds: `torch.autocast("cuda")` and `torch.cuda.amp.autocast()` warn "User provided device_type of \'cuda\', but CUDA is not available. Disabling" and do nothing, so the mixed precision the code asks for never happens (the research table rates it an error; it runs, silently in fp32, hence a warning). Neuron mixed precision is BF16.',
   fix: 'XLA: set `NEURON_CC_FLAGS="--auto-cast=none"` and wrap only the forward pass in `torch.autocast(device_type="xla", dtype=torch.bfloat16)`. Native: `torch.autocast(device_type="neuron", dtype=torch.bfloat16)`.',
   docs: RA_DOCS.programmingGuide,
   fixable: true,
   source: 'NRN-PT-006',
-  stackNote: 'The autocast device type differs: `"xla"` on xla, `"neuron"` on native. The research table rates this an error; on a CPU-build torch it is silently disabled, hence a warning.',
+  stackNote: 'The autocast device type differs: `"xla"` on xla, `"neuron"` on native.',
   triggers: ['autocast'],
   visit(hit, ctx) {
     if (hit.inString) return;
