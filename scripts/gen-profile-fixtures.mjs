@@ -487,7 +487,8 @@ async function writeLegacyBig(path, nInstr, targetBytes) {
       // Realistic record width (≈1.3 KB): operands, HLO text, attribution, ids, byte counters, dependencies.
       parts.push(JSON.stringify({ timestamp: s, duration: p.dur, evt_wait_time: i % 10 === 0 ? 10 : 0, label: p.track, subgroup: p.engine,
         opcode: p.opcode, operands: `S[5] (${p.engine})++@complete acc_flags=3 row_grp=q0 src=fp16@0x${(0x5600 + i).toString(16)}[1,0,0][3,1,1] dst=0x2000000[1,0,0][3,1,1] 3*128 `,
-        hlo_name: `%${p.hlo.replace(/[<>/"]/g, '')}.${i % 97} = ${p.opcode.toLowerCase()}(%param.${i % 13}, %custom-call.${i % 44})`,
+        // ~600 distinct HLO ops, each spanning many instructions (as in real profiles)
+        hlo_name: `%${p.hlo.replace(/[<>/"]/g, '')}.${(i >> 3) % 97} = ${p.opcode.toLowerCase()}(%param.${((i >> 3) % 97) % 13}, %custom-call.${((i >> 3) % 97) % 44})`,
         hlo_attrs: 'transpose=false,axis=[0,1]', layer: `model/decoder/layers.${i % 32}/self_attn/q_proj/aten.linear`,
         nki_source_location: '', bir_debug_info_source_location: `/home/ubuntu/model/modeling_llama.py:${100 + (i % 400)}`,
         instruction_type: 'REGULAR', pc: 0x1000 + i * 4, id: i, penguin_id: `sg0000:${83 + (i % 500)}`, bir_id: `sg0000:${218805 + i}`,

@@ -44,6 +44,8 @@ export class DeviceAggregator {
   private opNameCache = new Map<string, number>();
   private engineNames = new Map<string, string>();
   private laneByTrack = new Map<string, number>();
+  private dmaLanes = new Map<string, number>();
+  private dmaNames = new Map<number, number>();
 
   constructor(maxTimelineEvents?: number, expectedEvents?: number) {
     this.timeline = new TimelineBuilder(maxTimelineEvents, expectedEvents);
@@ -122,8 +124,16 @@ export class DeviceAggregator {
     acc.bytes += bytes ?? 0;
     acc.timeNs += d;
     acc.count++;
-    const li = this.lane(`dma:${q}`, q, 'dma');
-    this.timeline.add(li, start, d, this.timeline.nameId(name ?? (bytes !== null ? `DMA ${bytes} B` : 'DMA')));
+    let li = this.dmaLanes.get(q);
+    if (li === undefined) { li = this.lane(`dma:${q}`, q, 'dma'); this.dmaLanes.set(q, li); }
+    let ni: number | undefined;
+    if (name !== undefined) ni = this.timeline.nameId(name);
+    else {
+      const k = bytes ?? -1;
+      ni = this.dmaNames.get(k);
+      if (ni === undefined) { ni = this.timeline.nameId(bytes !== null ? `DMA ${bytes} B` : 'DMA'); this.dmaNames.set(k, ni); }
+    }
+    this.timeline.add(li, start, d, ni);
   }
 
   addCollective(op: string, start: number, dur: number, bytes: number | null, stream?: string | null): void {

@@ -15,8 +15,12 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { throwIfAborted } from './util';
 
 export interface JsonStreamHandlers {
-  /** A top-level key whose value is an array is starting; return false to skip its elements unparsed. */
-  onArrayStart?(key: string): boolean;
+  /**
+   * A top-level key whose value is an array is starting. Return false to skip its elements unparsed,
+   * or a list of field names to receive object elements PROJECTED to those top-level fields (a fast
+   * path that decodes only those values; elements that are not plain objects arrive whole).
+   */
+  onArrayStart?(key: string): boolean | string[];
   /** One element of an array at the top level (key '' when the root itself is an array). */
   onArrayItem(key: string, value: unknown): void;
   /** A top-level key whose value is not an array, parsed whole (up to maxValueBytes). */
@@ -176,6 +180,131 @@ function scanContainer(chunk: Buffer, i: number, st: ScanState, baseDepth: numbe
   return -1;
 }
 
+interface Projection { keys: Buffer[]; names: string[] }
+
+function makeProjection(fields: string[]): Projection {
+  return { keys: fields.map((f) => Buffer.from(f, 'utf8')), names: fields };
+}
+
+const INCOMPLETE = -2;
+const FALLBACK = -1;
+/** Result of the last successful projectObject call (avoids a wrapper allocation per element). */
+let projected: Record<string, unknown> = {};
+let projectedNonFinite = false;
+const skipState: ScanState = { depth: 0, inStr: false, esc: false, nonFinite: false };
+
+/** Parse a JSON primitive in b[s, e); returns FALLBACK_VALUE when it is not valid. */
+const FALLBACK_VALUE = Symbol('fallback');
+function parsePrimitive(b: Buffer, s: number, e: number): unknown {
+  let k = s;
+  const neg = b[k] === 0x2d;
+  if (neg) k++;
+  if (e - k > 0 && e - k <= 15) {
+    let v = 0;
+    let simple = true;
+    for (; k < e; k++) {
+      const d = b[k] - 48;
+      if (d < 0 || d > 9) { simple = false; break; }
+      v = v * 10 + d;
+    }
+    if (simple) return neg ? -v : v;
+  }
+  const t = b.toString('latin1', s, e);
+  if (t === 'null') return null;
+  if (t === 'true') return true;
+  if (t === 'false') return false;
+  if (t === 'NaN' || t === 'Infinity' || t === '-Infinity' || t === '+Infinity') { projectedNonFinite = true; return null; }
+  if (!/^-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?$/.test(t)) return FALLBACK_VALUE;
+  return Number(t);
+}
+
+/**
+ * Parse the object starting at b[i] ('{'), keeping only the projected top-level fields.
+ * Returns the index after '}', INCOMPLETE when the chunk ends first, FALLBACK for anything unusual
+ * (escaped keys, invalid syntax): the caller then uses JSON.parse on the element.
+ */
+function projectObject(b: Buffer, i: number, p: Projection): number {
+  const len = b.length;
+  const obj: Record<string, unknown> = {};
+  const keys = p.keys;
+  i++;
+  let expectKey = true;
+  for (;;) {
+    while (i < len && isWs(b[i])) i++;
+    if (i >= len) return INCOMPLETE;
+    let c = b[i];
+    if (c === RBRACE) { projected = obj; return i + 1; }
+    if (c === COMMA && !expectKey) { i++; expectKey = true; continue; }
+    if (c !== QUOTE || !expectKey) return FALLBACK;
+    const ks = i + 1;
+    let j = ks;
+    while (j < len && b[j] !== QUOTE) { if (b[j] === BSLASH) return FALLBACK; j++; }
+    if (j >= len) return INCOMPLETE;
+    const klen = j - ks;
+    let want = -1;
+    for (let k = 0; k < keys.length; k++) {
+      const kb = keys[k];
+      if (kb.length !== klen) continue;
+      let m = 0;
+      while (m < klen && kb[m] === b[ks + m]) m++;
+      if (m === klen) { want = k; break; }
+    }
+    i = j + 1;
+    while (i < len && isWs(b[i])) i++;
+    if (i >= len) return INCOMPLETE;
+    if (b[i] !== COLON) return FALLBACK;
+    i++;
+    while (i < len && isWs(b[i])) i++;
+    if (i >= len) return INCOMPLETE;
+    c = b[i];
+    let value: unknown;
+    if (c === QUOTE) {
+      const vs = i + 1;
+      let e = vs;
+      for (;;) {
+        const q = b.indexOf(QUOTE, e);
+        if (q < 0) return INCOMPLETE;
+        let bs = 0;
+        for (let t = q - 1; t >= vs && b[t] === BSLASH; t--) bs++;
+        if ((bs & 1) === 0) { e = q; break; }
+        e = q + 1;
+      }
+      if (want >= 0) {
+        let hasEsc = false;
+        for (let t = vs; t < e; t++) if (b[t] === BSLASH) { hasEsc = true; break; }
+        if (hasEsc) {
+          try { value = JSON.parse(b.toString('utf8', vs - 1, e + 1)); } catch { return FALLBACK; }
+        } else value = b.toString('utf8', vs, e);
+      }
+      i = e + 1;
+    } else if (c === LBRACE || c === LBRACK) {
+      skipState.depth = 1; skipState.inStr = false; skipState.esc = false; skipState.nonFinite = false;
+      const end = scanContainer(b, i + 1, skipState, 0);
+      if (end < 0) return INCOMPLETE;
+      if (want >= 0) {
+        let text = b.toString('utf8', i, end);
+        if (skipState.nonFinite) { text = nonFiniteToNull(text); projectedNonFinite = true; }
+        try { value = JSON.parse(text); } catch { return FALLBACK; }
+      }
+      i = end;
+    } else {
+      const vs = i;
+      while (i < len) {
+        const d = b[i];
+        if (d === COMMA || d === RBRACE || d === RBRACK || isWs(d)) break;
+        i++;
+      }
+      if (i >= len) return INCOMPLETE;
+      if (want >= 0) {
+        value = parsePrimitive(b, vs, i);
+        if (value === FALLBACK_VALUE) return FALLBACK;
+      } else if (i === vs) return FALLBACK;
+    }
+    if (want >= 0) obj[p.names[want]] = value;
+    expectKey = false;
+  }
+}
+
 /**
  * Stream a JSON file whose root is an object of (mostly) arrays, or an array.
  * Never throws for malformed data (reports it in the result); throws only for I/O errors and abort.
@@ -196,6 +325,12 @@ export async function streamJsonFile(path: string, handlers: JsonStreamHandlers,
   let keyParts: Buffer[] | null = null;
   let keyStart = -1;
   let wantItems = true;
+  let proj: Projection | null = null;
+  const startArray = (k: string) => {
+    const r = handlers.onArrayStart ? handlers.onArrayStart(k) : true;
+    wantItems = r !== false;
+    proj = Array.isArray(r) ? makeProjection(r) : null;
+  };
   // Capture of one value that spans chunks (or a non-array top-level value).
   let capParts: Buffer[] = [];
   let capStart = -1;
@@ -318,12 +453,34 @@ export async function streamJsonFile(path: string, handlers: JsonStreamHandlers,
               i++;
               continue;
             }
+            if (b === LBRACE && proj && wantItems) {
+              // Projection fast path: decode only the wanted fields of an object element.
+              projectedNonFinite = false;
+              const end = projectObject(chunk, i, proj);
+              if (end >= 0) {
+                if (projectedNonFinite) res.nonFiniteFixed++;
+                handlers.onArrayItem(key, projected);
+                i = end;
+                continue;
+              }
+            }
             if (b === LBRACE || b === LBRACK) {
-              // Fast path: element complete within this chunk joins the run.
+              // Element complete within this chunk joins the run (parsed with one JSON.parse per run),
+              // or, under a projection (fallback element), is delivered at once to keep the order.
               const base = st.depth;
               st.depth++;
               st.nonFinite = false;
               const end = scanContainer(chunk, i + 1, st, base);
+              if (end >= 0 && proj) {
+                const text = chunk.toString('utf8', i, end);
+                if (wantItems && !deliver(text, st.nonFinite, true)) {
+                  let msg = 'invalid JSON';
+                  try { JSON.parse(st.nonFinite ? nonFiniteToNull(text) : text); } catch (e) { msg = (e as Error).message; }
+                  noteError(`${where()} element: ${msg}`);
+                }
+                i = end;
+                continue;
+              }
               if (end >= 0) {
                 if (runStart < 0) runStart = i;
                 runEnd = end;
@@ -406,7 +563,7 @@ export async function streamJsonFile(path: string, handlers: JsonStreamHandlers,
             if (isWs(b)) { i++; continue; }
             if (b === LBRACK) {
               st.depth++;
-              wantItems = handlers.onArrayStart ? handlers.onArrayStart(key) !== false : true;
+              startArray(key);
               mode = Mode.ArrElem;
               i++;
               continue;
@@ -419,7 +576,7 @@ export async function streamJsonFile(path: string, handlers: JsonStreamHandlers,
             if (b === LBRACE) { res.rootKind = 'object'; st.depth = 1; mode = Mode.ObjKey; res.leadingBytes = res.bytesRead + i; }
             else if (b === LBRACK) {
               res.rootKind = 'array'; st.depth = 1; key = ''; res.leadingBytes = res.bytesRead + i;
-              wantItems = handlers.onArrayStart ? handlers.onArrayStart('') !== false : true;
+              startArray('');
               mode = Mode.ArrElem;
             }
             i++;

@@ -12,6 +12,15 @@ import type { ReaderOptions } from './types';
 
 const KNOWN = new Set(['metadata', 'summary', 'instruction', 'dma', 'cc_ops', 'active_time', 'layer_summary']);
 
+/** Fields read per section (the streaming parser decodes only these; records are ~40 fields wide). */
+const FIELDS: Record<string, string[]> = {
+  instruction: ['timestamp', 'start_ts', 'duration', 'duration_ns', 'subgroup', 'engine', 'label', 'timeline_track', 'opcode',
+    'hlo_name', 'layer', 'nki_source_location', 'bir_debug_info_source_location', 'evt_wait_time', 'evt_wait_time_ns'],
+  dma: ['timestamp', 'start_ts', 'duration', 'duration_ns', 'dma_queue', 'subgroup', 'queue_name', 'transfer_size', 'transfer_bytes', 'size'],
+  active_time: ['start_ts', 'end_ts', 'engine'],
+  layer_summary: ['name', 'start', 'end'],
+};
+
 type Rec = Record<string, unknown>;
 
 function isRec(v: unknown): v is Rec {
@@ -30,7 +39,7 @@ export async function readLegacyJson(path: string, source: string, opts: ReaderO
     onArrayStart(key) {
       seen.add(key);
       if (!KNOWN.has(key)) { skipped.add(key); return false; }
-      return true;
+      return FIELDS[key] ?? true;
     },
     onArrayItem(key, v) {
       if (!isRec(v)) { badItems++; return; }
