@@ -5,7 +5,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Rule, RuleContext, RuleMeta } from './api';
 import type { CallInfo } from '../semantic/semantic';
-import { OPTN, chainOf, importStatementOf, keywordArgOf, qnameAt, same, stringsOf, truthy } from './util/catb';
+import { OPTN, chainOf, importStatementOf, isShadowed, keywordArgOf, qnameAt, same, stringsOf, truthy } from './util/catb';
 
 const XLA_ONLY = { xla: 'error', native: 'off' } as const;
 const XLA_WARN = { xla: 'warning', native: 'off' } as const;
@@ -26,11 +26,15 @@ type Use = { kind: 'call'; call: CallInfo } | { kind: 'base' } | { kind: 'from_p
 /** How a class name is used here: called, subclassed, or `.from_pretrained(...)`-ed. */
 function classUse(ctx: RuleContext, node: Node): Use | null {
   if (importStatementOf(node)) return null;
-  const call = ctx.sem.callOf(node);
-  if (call) return { kind: 'call', call };
   const chain = chainOf(node);
   const p = chain.parent;
+  // Bases are evaluated before the class name is bound: `class Trainer(Trainer)` subclasses the import.
   if (p?.type === 'argument_list' && p.parent?.type === 'class_definition') return { kind: 'base' };
+  // A same-file class/def/assignment rebinds the imported name.
+  const head = (ctx.sem.dottedName(chain) ?? node.text).split('.')[0];
+  if (isShadowed(ctx, head)) return null;
+  const call = ctx.sem.callOf(node);
+  if (call) return { kind: 'call', call };
   if (p?.type === 'attribute' && same(p.childForFieldName('object'), chain)) {
     const attr = p.childForFieldName('attribute');
     if (attr && (attr.text === 'from_pretrained' || attr.text === 'from_single_file')) {
@@ -427,7 +431,7 @@ const pipeline: Rule = {
   visit(hit, ctx) {
     if (hit.inString) return;
     const call = ctx.sem.callOf(hit.node);
-    if (!call || !isFrom(call.qname, 'transformers', 'pipeline') || importStatementOf(hit.node)) return;
+    if (!call || !isFrom(call.qname, 'transformers', 'pipeline') || isShadowed(ctx, call.func.text.split('.')[0]) || importStatementOf(hit.node)) return;
     const task = stringsOf(ctx.sem, call.args[0] ?? call.kwargs.get('task'))[0]?.value;
     const unsupported = task !== undefined && !PIPELINE_TASKS.has(task);
     const message = unsupported
@@ -568,7 +572,7 @@ const peft: Rule = {
   visit(hit, ctx) {
     if (hit.inString) return;
     const call = ctx.sem.callOf(hit.node);
-    if (!call || !isFrom(call.qname, 'peft', 'get_peft_model') || !neuronTraining(ctx)) return;
+    if (!call || !isFrom(call.qname, 'peft', 'get_peft_model') || isShadowed(ctx, call.func.text.split('.')[0]) || !neuronTraining(ctx)) return;
     ctx.report(hit.node, { data: { replacement: 'get_peft_model', module: 'optimum.neuron.peft' } });
   },
 };
@@ -589,7 +593,7 @@ const argParser: Rule = {
   visit(hit, ctx) {
     if (hit.inString) return;
     const call = ctx.sem.callOf(hit.node);
-    if (!call || !isFrom(call.qname, 'transformers', 'HfArgumentParser') || !neuronTraining(ctx)) return;
+    if (!call || !isFrom(call.qname, 'transformers', 'HfArgumentParser') || isShadowed(ctx, call.func.text.split('.')[0]) || !neuronTraining(ctx)) return;
     ctx.report(hit.node, { data: { replacement: 'NeuronHfArgumentParser', module: 'optimum.neuron' } });
   },
 };
@@ -610,7 +614,7 @@ const sentenceTransformers: Rule = {
   visit(hit, ctx) {
     if (hit.inString) return;
     const call = ctx.sem.callOf(hit.node);
-    if (!call || !isFrom(call.qname, 'sentence_transformers', 'SentenceTransformer')) return;
+    if (!call || !isFrom(call.qname, 'sentence_transformers', 'SentenceTransformer') || isShadowed(ctx, call.func.text.split('.')[0])) return;
     if (/\.fit\s*\(|SentenceTransformerTrainer/.test(ctx.text.replace(/#.*$/gm, ''))) return; // training, not inference
     ctx.report(hit.node, { data: { replacement: 'NeuronSentenceTransformers', module: 'optimum.neuron', export: true } });
   },

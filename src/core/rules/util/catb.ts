@@ -391,3 +391,21 @@ export function valueForKey(sem: Semantic, str: Node): Node | null {
   }
   return null;
 }
+
+const shadowCache = new WeakMap<object, Map<string, boolean>>();
+/**
+ * True when the file itself defines `name` (class, def, or a module-level assignment), which
+ * rebinds an imported name of the same spelling. The semantic layer resolves `name` to its import
+ * regardless (see the report), so the HF rules check this before trusting the qualified name.
+ */
+export function isShadowed(ctx: RuleContext, name: string): boolean {
+  let m = shadowCache.get(ctx.sem);
+  if (!m) shadowCache.set(ctx.sem, (m = new Map()));
+  let v = m.get(name);
+  if (v === undefined) {
+    const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    v = new RegExp(`^[ \\t]*(?:class|(?:async[ \\t]+)?def)[ \\t]+${esc}\\b|^${esc}[ \\t]*=[^=]`, 'm').test(ctx.text);
+    m.set(name, v);
+  }
+  return v;
+}
