@@ -218,6 +218,25 @@ function parsePrimitive(b: Buffer, s: number, e: number): unknown {
   return Number(t);
 }
 
+const LITERALS = ['true', 'false', 'null', 'NaN', 'Infinity', '-Infinity', '+Infinity'].map((l) => Buffer.from(l));
+
+/** Cheap validity check for a skipped primitive: a number start, or exactly one of the literals. */
+function plausiblePrimitive(b: Buffer, s: number, e: number): boolean {
+  if (e <= s) return false;
+  const c = b[s];
+  if ((c >= 0x30 && c <= 0x39) || (c === 0x2d && e - s > 1 && b[s + 1] !== 0x49)) return true;
+  for (const l of LITERALS) {
+    if (l.length !== e - s) continue;
+    let m = 0;
+    while (m < l.length && l[m] === b[s + m]) m++;
+    if (m === l.length) {
+      if (c === 0x4e || c === 0x49 || c === 0x2d || c === 0x2b) projectedNonFinite = true;
+      return true;
+    }
+  }
+  return false;
+}
+
 /**
  * Parse the object starting at b[i] ('{'), keeping only the projected top-level fields.
  * Returns the index after '}', INCOMPLETE when the chunk ends first, FALLBACK for anything unusual
@@ -298,7 +317,7 @@ function projectObject(b: Buffer, i: number, p: Projection): number {
       if (want >= 0) {
         value = parsePrimitive(b, vs, i);
         if (value === FALLBACK_VALUE) return FALLBACK;
-      } else if (i === vs) return FALLBACK;
+      } else if (!plausiblePrimitive(b, vs, i)) return FALLBACK;
     }
     if (want >= 0) obj[p.names[want]] = value;
     expectKey = false;

@@ -50,6 +50,34 @@ describe('streaming JSON reader', () => {
     });
   }
 
+  it('projection: only the wanted fields, identical to JSON.parse + pick, for any chunking', async () => {
+    const recs = [
+      { ts: 10261883214, dur: 148, op: 'MATMUL', skip: 'x'.repeat(50), nested: { a: [1, { b: '}' }] }, hlo: '%add.1 = add(%dot, %c.44)' },
+      { ts: -1.5e-7, op: 'esc \\ "q" \u00e9 ✓', nested: [[1], [2]], dur: 0, hlo: null },
+      { 'we"ird': 1, ts: 5, op: 'fallback for escaped key' },
+      { ts: 7, dur: true, op: false, extra: 1e300 },
+      { },
+    ];
+    const wanted = ['ts', 'dur', 'op', 'nested', 'hlo'];
+    const pick = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).filter(([k]) => wanted.includes(k)));
+    const p = join(t.dir, 'proj.json');
+    writeFileSync(p, JSON.stringify({ a: recs, b: [1, 'two', [3]] }, null, 2));
+    for (const hw of [1, 3, 17, 4096]) {
+      const got: Record<string, unknown[]> = {};
+      const r = await streamJsonFile(p, { onArrayStart: () => wanted, onArrayItem: (k, v) => { (got[k] ??= []).push(v); } }, { highWaterMark: hw });
+      assert.equal(r.parseErrors, 0);
+      assert.deepEqual(got.a.map((x) => pick(x as Record<string, unknown>)), recs.map(pick), `chunk ${hw}`);
+      assert.deepEqual(got.b, [1, 'two', [3]]);
+    }
+    const q = join(t.dir, 'projnan.json');
+    writeFileSync(q, '{"a": [{"ts": NaN, "dur": 5, "nested": [Infinity]}, {"ts": 1, "bad": tru}, {"ts": 2}]}');
+    const got: unknown[] = [];
+    const r = await streamJsonFile(q, { onArrayStart: () => ['ts', 'dur', 'nested'], onArrayItem: (_k, v) => got.push(v) });
+    assert.deepEqual(got, [{ ts: null, dur: 5, nested: [null] }, { ts: 2 }]);
+    assert.equal(r.parseErrors, 1);
+    assert.ok(r.nonFiniteFixed > 0);
+  });
+
   it('rewrites bare NaN/Infinity outside strings only, across chunk boundaries', async () => {
     const p = join(t.dir, 'nan.json');
     writeFileSync(p, '{"x": [{"a": NaN, "b": "NaN", "c": -Infinity, "d": [Infinity, 1]}, NaN, {"e": "Infinity"}]}');
