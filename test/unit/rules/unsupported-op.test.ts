@@ -26,6 +26,8 @@ describe('unsupported-op', () => {
             def sort(self, dim=0):
                 pass
         Q().sort(dim=1)
+        ckpt = torch.load("names.pt")
+        ckpt.sort()
         # torch.sort(x)
       `;
       assert.deepEqual(await findingsOf('NRN501', code), []);

@@ -316,6 +316,9 @@ export function intTensorKind(sem: Semantic, expr: Node | undefined | null, dept
   return null;
 }
 
+const NOT_TENSOR_FACTORIES =
+  /^torch\.(nn|optim|utils|cuda|distributed|backends|jit|compile|hub|load|save|device|Size|dtype|Generator|finfo|iinfo|get_\w+|set_\w+|is_\w+|manual_seed|no_grad|enable_grad|inference_mode|autocast|amp|profiler|autograd|onnx|export|fx|library|ops|testing|multiprocessing|package|overrides|_\w+)\b/;
+
 /** The receiver looks like a torch tensor: built by a `torch.*` call (or a name bound once to one). */
 export function isTorchTensorExpr(sem: Semantic, expr: Node | null | undefined, depth = 0): boolean {
   if (!expr || depth > 4) return false;
@@ -327,7 +330,7 @@ export function isTorchTensorExpr(sem: Semantic, expr: Node | null | undefined, 
   }
   if (expr.type !== 'call') return false;
   const call = sem.call(expr);
-  if (call.qname) return call.qname.startsWith('torch.') && !/^torch\.(nn|optim|utils|cuda|distributed|backends|jit|compile)\b/.test(call.qname);
+  if (call.qname) return call.qname.startsWith('torch.') && !NOT_TENSOR_FACTORIES.test(call.qname);
   if (call.method && call.receiver && !sem.isUserObject(call.receiver)) return isTorchTensorExpr(sem, call.receiver, depth + 1);
   return false;
 }
