@@ -36,7 +36,7 @@ const gpuPlatform: Rule = {
   category: 'jax',
   severity: BOTH,
   title: 'JAX GPU platform lookups (`jax.devices("gpu")`, `backend="cuda"`)',
-  message: 'The Neuron PJRT platform is registered as "neuron", so GPU backend lookups fail ("Unknown backend gpu"). Use `jax.devices()` (the default backend) or `jax.devices("neuron")`.',
+  message: 'The Neuron PJRT platform is registered as "neuron", so GPU backend lookups find no such platform. Use `jax.devices()` (the default backend) or `jax.devices("neuron")`.',
   why: 'jax-neuronx registers the PJRT plugin under the platform name `neuron`; there is no `gpu`/`cuda` backend on Trainium/Inferentia.',
   fix: '`jax.devices()` or `jax.devices("neuron")`; compare `jax.default_backend()` with `"neuron"`.',
   docs: SETUP,
