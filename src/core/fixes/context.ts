@@ -89,7 +89,7 @@ export class FixContext {
   }
 
   /**
-   * Edits that delete a whole statement (its lines). A trailing comment is kept on its own line; a
+   * Edits that delete a whole statement (its lines, with the statement's own trailing comment); a
    * statement alone in its block becomes `pass`. Returns a reason when the statement shares its line.
    */
   removeStatement(stmt: Node): OffsetEdit[] | { skip: string } {
@@ -104,12 +104,10 @@ export class FixContext {
     if (restTrim !== '' && !restTrim.startsWith('#')) return { skip: 'the statement shares its line with another one' };
     const block = stmt.parent;
     const siblings = block ? block.namedChildren.filter((c) => c.type !== 'comment') : [];
-    const indent = this.text.slice(ls, stmt.startIndex);
     if (block?.type === 'block' && siblings.length === 1) {
       // Keep the block valid.
-      return [{ start: stmt.startIndex, end: stmt.endIndex, text: 'pass' }];
+      return [{ start: stmt.startIndex, end: restTrim.startsWith('#') ? le : stmt.endIndex, text: 'pass' }];
     }
-    if (restTrim.startsWith('#')) return [{ start: ls, end: le, text: indent + restTrim }];
     // Between two blank lines: take one of them too, so blank runs do not grow.
     let end = this.nextLineStart(le);
     const blank = (line: number) => line >= 0 && line < this.idx.lineCount && this.text.slice(this.idx.lineStart(line), this.idx.lineEnd(line)).trim() === '' && this.idx.lineStart(line) < this.text.length;
@@ -129,9 +127,11 @@ export class FixContext {
     if (t[j] === ',') {
       end = j + 1;
       while (end < t.length && (t[end] === ' ' || t[end] === '\t')) end++;
-      // Whole line now blank? Remove the line.
+      // Whole line now blank (or only the item's own comment left)? Remove the line.
       const ls = this.idx.lineStart(item.startPosition.row);
-      if (t.slice(ls, item.startIndex).trim() === '' && (t[end] === '\n' || t[end] === '\r')) return { start: ls, end: this.nextLineStart(end), text: '' };
+      const le = this.idx.lineEnd(this.idx.lineOf(end));
+      const rest = t.slice(end, Math.max(end, le)).trim();
+      if (t.slice(ls, item.startIndex).trim() === '' && (rest === '' || rest.startsWith('#'))) return { start: ls, end: this.nextLineStart(le), text: '' };
       return { start: item.startIndex, end, text: '' };
     }
     // Last item: take the comma before it, unless a comment sits in between.
@@ -145,6 +145,47 @@ export class FixContext {
     const le = this.idx.lineEnd(item.endPosition.row);
     if (t.slice(ls, item.startIndex).trim() === '' && t.slice(item.endIndex, le).trim() === '') return { start: ls, end: this.nextLineStart(le), text: '' };
     return { start: item.startIndex, end: item.endIndex, text: '' };
+  }
+
+  /**
+   * Deletes several elements of one comma-separated list (`all`, in order) without overlapping edits:
+   * runs followed by a kept element go item by item; a run at the end is cut from the end of the
+   * last kept element (comments in between are kept, leaving a harmless trailing comma).
+   */
+  removeListItems(remove: readonly Node[], all: readonly Node[]): OffsetEdit[] {
+    const gone = new Set(remove.map((n) => n.id));
+    const edits: OffsetEdit[] = [];
+    if (all.every((n) => gone.has(n.id))) {
+      const first = all[0];
+      const last = all[all.length - 1];
+      if (this.text.slice(first.startIndex, last.endIndex).includes('#')) return all.map((n) => ({ start: n.startIndex, end: n.endIndex, text: '' }));
+      let end = last.endIndex;
+      const m = /^\s*,/.exec(this.text.slice(end));
+      if (m) end += m[0].length;
+      return [{ start: first.startIndex, end, text: '' }];
+    }
+    let i = 0;
+    while (i < all.length) {
+      if (!gone.has(all[i].id)) {
+        i++;
+        continue;
+      }
+      let j = i;
+      while (j + 1 < all.length && gone.has(all[j + 1].id)) j++;
+      if (j < all.length - 1) {
+        for (let k = i; k <= j; k++) edits.push(this.removeListItem(all[k]));
+      } else {
+        const prev = all[i - 1];
+        const span = this.text.slice(prev.endIndex, all[j].endIndex);
+        if (!span.includes('#')) edits.push({ start: prev.endIndex, end: all[j].endIndex, text: '' });
+        else {
+          for (let k = i; k < j; k++) edits.push(this.removeListItem(all[k]));
+          edits.push({ start: all[j].startIndex, end: all[j].endIndex, text: '' });
+        }
+      }
+      i = j + 1;
+    }
+    return edits;
   }
 
   /** Inserts `line` (no newline) on its own line above the statement, with its indentation. */

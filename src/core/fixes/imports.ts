@@ -81,8 +81,12 @@ export function importEdits(text: string, tree: Tree, target: Target, needs: rea
       removedStatements.add(st.id);
       const r = cx.removeStatement(st);
       if (!('skip' in r)) edits.push(...r);
+    } else if (names.length === 1) {
+      edits.push(cx.removeListItem(names[0]));
+      removedStatements.add(st.id);
     } else {
-      for (const n of names) edits.push(cx.removeListItem(n));
+      // Several names from one statement: rewrite the name list (one line, or one name per line).
+      edits.push(...cx.removeListItems(names, all));
       removedStatements.add(st.id);
     }
   }

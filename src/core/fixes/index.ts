@@ -167,6 +167,9 @@ export class FixEngine {
         }
       }
     }
+    // Removed lines can leave 3+ blank lines in a row; when the original had none, fold them to 2.
+    const run = /\n(?:[ \t]*\n){3,}/g;
+    if (!run.test(text)) after = after.replace(run, '\n\n\n');
     const edits: TextEdit[] = toTextEdits(text, diffToEdits(text, after));
     skipped.sort((a, b) => a.line - b.line);
     return { edits, applied: kept.map((p) => p.finding.rule), skipped, text: after, titles: kept.map((p) => p.plan.title) };

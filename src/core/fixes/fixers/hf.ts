@@ -89,17 +89,18 @@ function classPlan(cx: FixContext, call: Node, map: ClassMap): FixOutcome {
   if (!stmt || !cx.startsLine(stmt)) return { skip: 'the call shares its line with another statement' };
   const edits: OffsetEdit[] = [];
   const notes: string[] = [];
+  const drop: Node[] = [];
   if (!map.already) edits.push({ start: info.func.startIndex, end: info.func.endIndex, text: map.neuron });
   for (const [k, node] of info.kwargNodes) {
     const value = info.kwargs.get(k)!;
     if (map.precision === 'args' && k === 'fp16') {
       const v = cx.sem.constValue(value);
       if (v?.kind === 'bool' && !v.value) {
-        edits.push(cx.removeListItem(node));
+        drop.push(node);
         continue;
       }
       if (info.kwargs.has('bf16')) {
-        edits.push(cx.removeListItem(node));
+        drop.push(node);
         notes.push(`dropped fp16=${cx.short(value)} (Neuron trains in bf16; bf16 is already set)`);
       } else edits.push({ start: node.childForFieldName('name')!.startIndex, end: node.childForFieldName('name')!.endIndex, text: 'bf16' });
       continue;
@@ -115,17 +116,19 @@ function classPlan(cx: FixContext, call: Node, map: ClassMap): FixOutcome {
     if (!why) continue;
     if (k === 'optim' && KEEP_OPTIM.test(cx.str(value) ?? '')) continue;
     if ((k === 'eval_strategy' || k === 'evaluation_strategy') && /^no$/i.test(cx.str(value) ?? '')) {
-      edits.push(cx.removeListItem(node));
+      drop.push(node);
       continue;
     }
     const v = cx.sem.constValue(value);
     if ((k === 'do_eval' || k === 'load_best_model_at_end' || k === 'torch_compile' || k === 'use_liger_kernel' || k === 'tf32') && v?.kind === 'bool' && !v.value) {
-      edits.push(cx.removeListItem(node));
+      drop.push(node);
       continue;
     }
-    edits.push(cx.removeListItem(node));
+    drop.push(node);
     notes.push(`dropped ${k}=${cx.short(value)} (${why})`);
   }
+  const list = call.childForFieldName('arguments');
+  if (drop.length && list) edits.push(...cx.removeListItems(drop, list.namedChildren.filter((n) => n.type !== 'comment')));
   edits.push(...notesAbove(cx, stmt, notes));
   const release: Release[] = info.func.type === 'identifier' && !map.already ? [{ local: info.func.text }] : [];
   if (map.already && edits.length === 0) return null;
@@ -189,10 +192,9 @@ export const hfPipeline: Fixer = {
     const stmt = cx.statementOf(call);
     if (!stmt || !cx.startsLine(stmt)) return { skip: 'the call shares its line with another statement' };
     const edits: OffsetEdit[] = [];
-    for (const k of ['device', 'device_map']) {
-      const n = info.kwargNodes.get(k);
-      if (n) edits.push(cx.removeListItem(n));
-    }
+    const argList = call.childForFieldName('arguments')!;
+    const gone = ['device', 'device_map'].map((k) => info.kwargNodes.get(k)).filter((n): n is Node => !!n);
+    if (gone.length) edits.push(...cx.removeListItems(gone, argList.namedChildren.filter((n) => n.type !== 'comment')));
     const seq = task === 'text-generation' ? 4096 : 128;
     const add: string[] = [];
     if (!info.kwargs.has('export')) add.push('export=True');
