@@ -71,7 +71,8 @@ async function main() {
   } finally {
     if (!keep) rmSync(dataDir, { recursive: true, force: true });
     rmSync(join(work, 'profile-core.cjs'), { force: true });
-    if (!keep) rmSync(work, { recursive: true, force: true });
+    if (keep && !flag('--data')) process.stderr.write(`kept generated inputs in ${dataDir}\n`);
+    else rmSync(work, { recursive: true, force: true });
   }
   const targets = { parquet: { modelMs: 2000 }, legacy: { modelMs: 8000, maxRssMB: 1024 } };
   let ok = true;
