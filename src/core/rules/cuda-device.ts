@@ -112,6 +112,8 @@ const intDevice: Rule = {
   visit(hit, ctx) {
     if (hit.inString || !ctx.sem.imports_('torch')) return;
     const report = (n: Node) => {
+      // Cheap filter first: an integer literal, or a name bound to one somewhere.
+      if (n.type !== 'integer' && !(n.type === 'identifier' && ctx.sem.assignmentsOf(n.text, n).some((r) => r.type === 'integer'))) return;
       const v = ctx.sem.constValue(n);
       if (!v || v.kind !== 'num' || !Number.isInteger(v.value) || v.value < 0) return;
       const instead = ctx.target === 'native' ? '"neuron"' : '`torch_xla.device()`';
