@@ -27,6 +27,24 @@ async function readHead(path: string, n = SNIFF_BYTES): Promise<Buffer> {
   }
 }
 
+/** First bytes of a gzip file, decompressed (null when it is not valid gzip). */
+async function gunzipHead(path: string): Promise<string | null> {
+  const { createReadStream } = await import('node:fs');
+  const { createGunzip } = await import('node:zlib');
+  return new Promise((resolve) => {
+    const src = createReadStream(path, { end: 1 << 20 });
+    const gz = createGunzip();
+    const parts: Buffer[] = [];
+    let n = 0;
+    const done = (v: string | null) => { src.destroy(); gz.destroy(); resolve(v); };
+    gz.on('data', (c: Buffer) => { parts.push(c); n += c.length; if (n >= SNIFF_BYTES) done(Buffer.concat(parts).toString('utf8')); });
+    gz.on('end', () => done(Buffer.concat(parts).toString('utf8')));
+    gz.on('error', () => done(parts.length ? Buffer.concat(parts).toString('utf8') : null));
+    src.on('error', () => done(null));
+    src.pipe(gz);
+  });
+}
+
 function isBinary(b: Buffer): boolean {
   const n = Math.min(b.length, 4096);
   let ctl = 0;
@@ -82,7 +100,14 @@ async function detectFile(path: string): Promise<Detection> {
     return { format: null, path, reason: 'the file is empty' };
   }
   if (head[0] === 0x1f && head[1] === 0x8b) {
-    return { format: null, path, reason: 'gzip-compressed file: decompress it first (e.g. gunzip trace.json.gz)' };
+    // Gzipped JSON (TensorBoard `trace.json.gz`): sniff the decompressed head.
+    const text = await gunzipHead(path);
+    const s = text === null ? null : sniffText(text, path.replace(/\.gz$/i, ''));
+    if (s?.format === 'chrome-trace' || s?.format === 'legacy-json' || s?.format === 'system-profile') return { format: s.format, path, reason: `${s.reason} (gzip)` };
+    return { format: null, path, reason: s?.format ? `gzip-compressed ${s.format}: decompress it first (gunzip)` : 'gzip-compressed file with no known profile inside' };
+  }
+  if (/\.pftrace$/i.test(path)) {
+    return { format: null, path, reason: 'Perfetto protobuf trace (.pftrace): open it in https://ui.perfetto.dev, or export Parquet/JSON with neuron-explorer view' };
   }
   if (isBinary(head)) {
     if (/\.ntff$/i.test(path)) return { format: 'ntff', path, reason: 'binary .ntff device trace' };

@@ -11,6 +11,7 @@
 // `nonFiniteToNull` is also exported as a string transform, and `createNonFiniteTransform()` is a
 // Node Transform stream doing the same across chunk boundaries, usable in front of stream-json.
 import { createReadStream, promises as fsp } from 'node:fs';
+import { createGunzip } from 'node:zlib';
 import { Transform, type TransformCallback } from 'node:stream';
 import { throwIfAborted } from './util';
 
@@ -133,6 +134,17 @@ export function createNonFiniteTransform(): Transform {
       cb(null, carry);
     },
   });
+}
+
+export async function isGzip(path: string): Promise<boolean> {
+  const fh = await fsp.open(path, 'r');
+  try {
+    const b = Buffer.alloc(2);
+    const { bytesRead } = await fh.read(b, 0, 2, 0);
+    return bytesRead === 2 && b[0] === 0x1f && b[1] === 0x8b;
+  } finally {
+    await fh.close();
+  }
 }
 
 interface ScanState { depth: number; inStr: boolean; esc: boolean; nonFinite: boolean }
@@ -452,7 +464,11 @@ export async function streamJsonFile(path: string, handlers: JsonStreamHandlers,
     else { capPrimitive = true; if (b === 0x4e || b === 0x49 || b === 0x2b || b === 0x2d) st.nonFinite = true; }
   };
 
-  const stream = createReadStream(path, { highWaterMark: opts.highWaterMark ?? 1 << 20 });
+  const gz = await isGzip(path);
+  const raw = createReadStream(path, { highWaterMark: opts.highWaterMark ?? 1 << 20 });
+  // .json.gz (TensorBoard plugin traces): decompress on the fly; progress then counts compressed bytes.
+  const stream = gz ? raw.pipe(createGunzip({ chunkSize: opts.highWaterMark ?? 1 << 20 })) : raw;
+  if (gz) raw.on('error', (e) => stream.destroy(e));
   let lastProgress = 0;
   try {
     for await (const chunkAny of stream) {
@@ -627,14 +643,20 @@ export async function streamJsonFile(path: string, handlers: JsonStreamHandlers,
         capStart = -1;
       }
       res.bytesRead += len;
-      if (opts.onProgress && fileSize > 0 && res.bytesRead - lastProgress > fileSize / 100) {
-        lastProgress = res.bytesRead;
-        opts.onProgress(Math.min(1, res.bytesRead / fileSize));
+      const done = gz ? raw.bytesRead : res.bytesRead;
+      if (opts.onProgress && fileSize > 0 && done - lastProgress > fileSize / 100) {
+        lastProgress = done;
+        opts.onProgress(Math.min(1, done / fileSize));
       }
       if ((mode as Mode) === Mode.Done && res.trailingData) break;
     }
+  } catch (e) {
+    // A corrupt/truncated gzip stream is bad data, not an I/O failure: report it like a truncation.
+    if (!gz || (e as NodeJS.ErrnoException).code?.startsWith('Z_') !== true) throw e;
+    noteError(`gzip: ${(e as Error).message}`);
   } finally {
     stream.destroy();
+    raw.destroy();
   }
   if ((mode as Mode) !== Mode.Done) {
     if (res.rootKind === null) noteError('no JSON object or array found');

@@ -193,6 +193,26 @@ describe('profile readers: bad input', () => {
     assert.equal((await runCli(join(t.dir, 'blob.bin'))).code, 2);
   });
 
+  it('gzipped Chrome trace (trace.json.gz) loads; a truncated one reports what it read', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const gz = gzipSync(readFileSync(join(FIX, 'chrome-trace/trace.json')));
+    writeFileSync(join(t.dir, 'trace.json.gz'), gz);
+    const m = await loadProfile(join(t.dir, 'trace.json.gz'));
+    assert.equal(m.format, 'chrome-trace');
+    assert.equal(m.totalTimeNs, 5_040_000);
+    writeFileSync(join(t.dir, 'cut.json.gz'), gz.subarray(0, Math.floor(gz.length * 0.6)));
+    const c = await loadProfile(join(t.dir, 'cut.json.gz'));
+    assert.equal(c.format, 'chrome-trace');
+    assert.ok(c.warnings.some((w) => /truncated|gzip/.test(w)), c.warnings.join('; '));
+  });
+
+  it('Perfetto .pftrace is explained, not parsed', async () => {
+    writeFileSync(join(t.dir, 'ntff.pftrace'), Buffer.from([0x0a, 0x10, 0, 1, 2, 3, 0, 0]));
+    const m = await loadProfile(join(t.dir, 'ntff.pftrace'));
+    assert.equal(m.format, 'unknown');
+    assert.match(m.warnings[0], /Perfetto/);
+  });
+
   it('abort signal cancels', async () => {
     const ac = new AbortController();
     ac.abort();

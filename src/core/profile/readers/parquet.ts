@@ -219,6 +219,8 @@ export async function readParquetDir(path: string, source: string, opts: ReaderO
   if (sumRows?.length) {
     applyCounters(model, toCounters(sumRows[0]));
     if (sumRows.length > 1) w.push(`Summary has ${sumRows.length} rows; the first is shown.`);
+    const big = Object.entries(sumRows[0]).filter(([k, v]) => k.endsWith('_percent') && typeof v === 'number' && v > 1.0000001 && !k.includes('throttle'));
+    if (big.length) w.push(`${big.length} Summary *_percent fields are above 1 (e.g. ${big[0][0]} = ${String(big[0][1])}); schema 7.4.0 stores 0–1 fractions, so they were still multiplied by 100.`);
   } else if (!tables.has('Summary')) {
     w.push('No Summary table: headline metrics (MFU, HFU, MBU, HBM bytes) are unavailable; engine times were computed from Instruction.');
   }
