@@ -46,6 +46,25 @@ function iteratesDeviceLoader(ctx: RuleContext, loop: Node): boolean {
   return check(right, 0);
 }
 
+const LOADER_NAME = /loader$|^loader|dataloader|^batches$/i;
+/** The loop iterates a DataLoader (or a name that says it is one), directly or through enumerate/tqdm. */
+function iteratesLoader(ctx: RuleContext, loop: Node): boolean {
+  if (loop.type !== 'for_statement') return false;
+  let right = loop.childForFieldName('right');
+  if (!right) return false;
+  right = unparen(right);
+  if (right.type === 'call') {
+    const c = ctx.sem.call(right);
+    if (c.qname && /DataLoader$/.test(c.qname)) return true;
+    if (c.func.type !== 'identifier' || !/^(?:enumerate|tqdm|iter|zip)$/.test(c.func.text) || !c.args[0]) return false;
+    right = unparen(c.args[0]);
+  }
+  const name = ctx.sem.dottedName(right);
+  if (!name) return false;
+  if (LOADER_NAME.test(name.slice(name.lastIndexOf('.') + 1))) return true;
+  return ctx.sem.assignmentsOf(name, right).some((r) => r.type === 'call' && /DataLoader$/.test(ctx.sem.call(r).qname ?? ''));
+}
+
 /** Frameworks that own the step loop and mark steps themselves. */
 function managedLoop(ctx: RuleContext): boolean {
   return ctx.sem.imports_('accelerate') || ctx.sem.imports_('optimum.neuron') || ctx.sem.imports_('neuronx_distributed') || ctx.sem.imports_('lightning') || ctx.sem.imports_('pytorch_lightning');
@@ -74,9 +93,11 @@ const missingSync: Rule = {
     // One finding per loop: at its first backward call.
     const first = findAll(loop.node, (n) => n.type === 'call' && ctx.sem.call(n).method === 'backward')[0];
     if (!first || !same(first, call.node)) return;
-    // Any enclosing loop (gradient accumulation) or a helper it calls may cut the graph.
+    // The loop, a helper it calls, or — when the loop is an inner micro-batch loop rather than the
+    // loop over the data loader — an enclosing loop may cut the graph.
     for (let l: Node | null = loop.node; l; ) {
       if (regionSyncs(ctx, l) || iteratesDeviceLoader(ctx, l)) return;
+      if (iteratesLoader(ctx, l)) break; // the step loop itself: a sync only at epoch end is too late
       const outer = ctx.sem.loopOf(l);
       l = outer ? outer.node : null;
     }
@@ -264,6 +285,7 @@ const checkpoint: Rule = {
 
 const eagerDebug: Rule = {
   id: 'NRN308',
+  requires: [], // environment variables and tool imports matter in any file
   name: 'eager-debug-mode-left-on',
   category: 'lazy-execution',
   severity: { xla: 'info', native: 'off' },

@@ -17,6 +17,16 @@ describe('lazy-execution', () => {
       `);
       assert.deepEqual(at(f), [[7, 10]]);
       assert.equal(f[0].severity, 'error');
+      // A sync only at the end of each epoch is too late: the graph grows over the whole epoch.
+      const g = await findingsOf('NRN301', `
+        import torch_xla
+        for epoch in range(3):
+            for x in train_loader:
+                model(x).backward()
+                opt.step()
+            torch_xla.sync()
+      `);
+      assert.deepEqual(at(g), [[4, 18]]);
     });
     it('does not fire with a sync (also in a helper or an outer loop), with MpDeviceLoader, without torch_xla, or on native', async () => {
       const ok = [
@@ -38,9 +48,9 @@ describe('lazy-execution', () => {
         `,
         `
         import torch_xla.core.xla_model as xm
-        for epoch in range(3):
-            for x in loader:
-                model(x).backward()
+        for batch in loader:
+            for micro in batch.chunk(4):
+                model(micro).backward()
             opt.step()
             xm.mark_step()
         `,
