@@ -245,7 +245,7 @@ const TABLE_DESCRIPTIONS = {
 };
 
 /** Write a full Parquet profile directory. */
-function writeParquetProfile(dir, { instructions, splitRows = 250_000, dmaCount, rowGroupSize, withSchemaFields = true }) {
+function writeParquetProfile(dir, { instructions, splitRows = 250_000, dmaCount, rowGroupSize, withSchemaFields = true, withActiveTime = false }) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const ins = genInstructions(instructions);
@@ -271,6 +271,15 @@ function writeParquetProfile(dir, { instructions, splitRows = 250_000, dmaCount,
     const c = {};
     for (const [k, v] of Object.entries(ins)) c[k] = Array.prototype.slice.call(v, a, b);
     bytes += writeTable(join(dir, `Instruction_${p}.parquet`), 'Instruction', c, b - a, { rowGroupSize });
+  }
+  if (withActiveTime) {
+    // ActiveTime: engine busy intervals, lower-case engine names (unlike Instruction.engine).
+    const at = { start_ts: [], end_ts: [], engine: [], pcore_idx: [], duration_ns: [] };
+    for (let i = 0; i < instructions; i++) {
+      at.start_ts.push(ins.start_ts[i]); at.end_ts.push(ins.end_ts[i]); at.engine.push(ins.engine[i].toLowerCase());
+      at.pcore_idx.push(0); at.duration_ns.push(ins.duration_ns[i]);
+    }
+    bytes += writeTable(join(dir, 'ActiveTime.parquet'), 'ActiveTime', at, instructions);
   }
   bytes += writeTable(join(dir, 'DmaPacketAggregated.parquet'), 'DmaPacketAggregated', cols(dma, 'DmaPacketAggregated'), dma.length, { rowGroupSize });
   bytes += writeTable(join(dir, 'CcOp.parquet'), 'CcOp', cols(cc, 'CcOp'), cc.length);
@@ -367,7 +376,7 @@ function writeSmall() {
   w('summary-text/inf2.summary.txt', `${block({ nc_idx: 0, nd_idx: 0 })}\n\n${block({ nc_idx: 1, nd_idx: 0, total_time: 0.000151 })}\n`);
 
   // Parquet: small, split Instruction table.
-  const pq = writeParquetProfile(join(FIX, 'parquet/small@latest'), { instructions: 1200, splitRows: 600, dmaCount: 200, rowGroupSize: 250 });
+  const pq = writeParquetProfile(join(FIX, 'parquet/small@latest'), { instructions: 1200, splitRows: 600, dmaCount: 200, rowGroupSize: 250, withActiveTime: true });
 
   // Legacy JSON: summary array, instruction/dma/cc_ops/active_time/layer_summary/metadata, bare NaN, an unknown section.
   const ins = genInstructions(300);

@@ -148,6 +148,11 @@ describe('profile readers: bad input', () => {
     assert.ok(tensor?.activeTimePercent !== null && tensor!.activeTimePercent! > 0 && tensor!.activeTimePercent! <= 100);
     assert.equal(m.topOps[0].name, 'dot.1');
     assert.ok(m.fields?.length, 'built-in schema catalog used when SchemaFields is missing');
+    // With ActiveTime (lower-case engine names) the busy time comes from it: 200 × 222 ns of tensor work.
+    copyFileSync(join(FIX, 'parquet/small@latest/ActiveTime.parquet'), join(d, 'ActiveTime.parquet'));
+    const a = await loadProfile(d);
+    assert.equal(a.engines.find((e) => e.name === 'tensor')?.activeTimeNs, 200 * 222);
+    assert.ok(a.sectionsRead?.includes('ActiveTime'));
   });
 
   it('Parquet: unknown schema version is reported', async () => {

@@ -267,8 +267,10 @@ export async function readParquetDir(path: string, source: string, opts: ReaderO
     agg.addCollective(str(r.operation) ?? 'collective', s, num(r.duration_ns) ?? (num(r.end_ts) ?? s) - s,
       num(r.input_size) ?? num(r.output_size), str(r.stream_id));
   }
-  const active = await readSmall('ActiveTime', ['start_ts', 'end_ts', 'engine'], 2_000_000);
-  for (const r of active ?? []) agg.addActiveInterval(str(r.engine) ?? '?', num(r.start_ts) ?? NaN, num(r.end_ts) ?? NaN);
+  await scanBig('ActiveTime', ['start_ts', 'end_ts', 'engine'], ['start_ts', 'end_ts', 'engine'], (c, n) => {
+    const st = toF64(c.start_ts!, n), en = toF64(c.end_ts!, n), eng = c.engine!;
+    for (let i = 0; i < n; i++) agg.addActiveInterval(asStr(eng, i) ?? '?', st[i], en[i]);
+  });
 
   agg.finish(model, { origin });
   if (agg.waitNs > 0) model.metadata = { ...(model.metadata ?? {}), evt_wait_time_ns_total: agg.waitNs };
