@@ -3,6 +3,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Rule, RuleContext } from './api';
 import type { CallInfo } from '../semantic/semantic';
+import { TORCH_FAMILY } from '../engine';
 import { NEURON, importSites, importStatementOf, isDecorator, isGuardedImport, qnameAt, stringsOf, truthy } from './util/catb';
 
 const PT29 = `${NEURON}archive/appnotes/torch-neuronx/introducing-pytorch-2-9.html`;
@@ -152,6 +153,7 @@ const torchNeuronInf1: Rule = {
   fix: '`import torch_neuronx`; `torch_neuronx.trace(model, example_inputs)`.',
   docs: `${NEURON}frameworks/torch/index.html`,
   source: 'NRN-PT-094',
+  requires: [...TORCH_FAMILY, 'torch_neuron'],
   stackNote: 'On TorchNeuron `torch.neuron` is the native device module (like `torch.cuda`), so the rule is off there.',
   triggers: ['neuron', 'torch_neuron'],
   visit(hit, ctx) {

@@ -3,7 +3,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Rule, RuleContext } from './api';
 import type { CallInfo } from '../semantic/semantic';
-import { NEURON, chainOf, importStatementOf, intTensorKind, isDtypeQuery, qnameAt, same } from './util/catb';
+import { NEURON, TORCH_OR_JAX, chainOf, importStatementOf, intTensorKind, isDtypeQuery, qnameAt, same } from './util/catb';
 import type { IntKind } from './util/catb';
 
 const DATA_TYPES = `${NEURON}about-neuron/arch/neuron-features/data-types.html`;
@@ -28,6 +28,7 @@ const float64: Rule = {
   fix: 'Create or cast to `torch.float32` / `torch.bfloat16` before the tensor reaches the device (`torch.from_numpy(a).float()`).',
   docs: DATA_TYPES,
   source: 'NRN-PT-060',
+  requires: TORCH_OR_JAX,
   triggers: ['float64', 'double', 'DoubleTensor'],
   visit(hit, ctx) {
     if (hit.inString || importStatementOf(hit.node)) return;
@@ -354,6 +355,7 @@ const unsupportedFp8: Rule = {
   docs: errCode('EVRF005'),
   source: 'NRN-PT-069',
   stackNote: 'JAX: see also NRN-JAX-018 (same formats).',
+  requires: TORCH_OR_JAX,
   triggers: [...BAD_FP8],
   visit(hit, ctx) {
     if (hit.inString || importStatementOf(hit.node)) return;

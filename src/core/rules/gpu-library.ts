@@ -2,6 +2,7 @@
 // statement, at the module name; optional imports (try/except ImportError) are not reported.
 import type { Node } from 'web-tree-sitter';
 import type { Rule, RuleContext } from './api';
+import { TORCH_FAMILY } from '../engine';
 import { NEURON, OPTN, importStatementOf, keywordArgOf, qnameAt, reportImport, same, stringsOf, truthy, underAvailabilityCheck } from './util/catb';
 
 const NATIVE_OVERVIEW = `${NEURON}frameworks/torch/pytorch-native-overview.html`;
@@ -103,6 +104,7 @@ const flashAttention2: Rule = {
   fix: '`attn_implementation="sdpa"` (or `"eager"`); or `from optimum.neuron.models.training import NeuronModelForCausalLM` with `attn_implementation="flash_attention_2"`.',
   docs: `${OPTN}quickstart`,
   source: 'NRN-PT-081',
+  requires: TORCH_FAMILY,
   triggers: ['attn_implementation', '_attn_implementation', 'use_flash_attention_2'],
   visit(hit, ctx) {
     if (hit.inString) return;

@@ -86,6 +86,7 @@ const platformsEnv: Rule = {
   fix: 'Remove the setting, or use `"neuron"`; `NEURON_FORCE_PJRT_PLUGIN_REGISTRATION=1` forces the plugin to register.',
   docs: SETUP,
   source: 'NRN-JAX-001',
+  requires: [], // the variable names are specific; launchers set them before importing jax
   triggers: [...PLATFORM_KEYS],
   visit(hit, ctx) {
     if (!hit.inString) return;
@@ -239,6 +240,7 @@ const pallas: Rule = {
   fix: 'Port the kernel to NKI (`@nki.jit`), which can be called on JAX arrays (see the NKI JAX getting-started example).',
   docs: 'https://docs.jax.dev/en/latest/pallas/index.html',
   source: 'NRN-JAX-006',
+  requires: ['jax', 'jax_triton'],
   triggers: ['pallas', 'jax_triton'],
   visit(hit, ctx) {
     if (hit.inString) return;
@@ -257,6 +259,7 @@ const nkiCall: Rule = {
   fix: 'Decorate the kernel with `@nki.jit` and call it directly: `out = kernel(a, b)`.',
   docs: `${NEURON}about-neuron/announcements/neuron2.x/announce-no-support-jax-neuronx-nki-call.html`,
   source: 'NRN-JAX-007',
+  requires: ['jax', 'jax_neuronx'],
   triggers: ['nki_call'],
   visit(hit, ctx) {
     if (hit.inString) return;

@@ -216,6 +216,7 @@ const convDilation: Rule = {
   fix: 'Split the operation: dilate (upsample) the input explicitly, then run a convolution with a single kind of dilation.',
   docs: errCode('EVRF010'),
   source: 'NRN-PT-06A',
+  requires: ['jax'],
   triggers: ['conv_general_dilated'],
   visit(hit, ctx) {
     if (hit.inString) return;

@@ -79,6 +79,7 @@ describe('gpu-library', () => {
         lm = NeuronModelForCausalLM.from_pretrained(mid, cfg, **kw)
       `);
       assert.deepEqual(at(f), []);
+      assert.deepEqual(await findingsOf('NRN553', 'cfg = dict(attn_implementation="flash_attention_2")\n'), []);
     });
   });
 

@@ -48,6 +48,10 @@ describe('jax', () => {
       `);
       assert.deepEqual(at(f), [[3, 31], [4, 40], [5, 36]]);
     });
+    it('fires in a launcher that sets the variable before any jax import', async () => {
+      const f = await findingsOf('NRN702', 'import os\nos.environ["JAX_PLATFORMS"] = "cuda"\n');
+      assert.deepEqual(at(f), [[2, 31]]);
+    });
     it('ignores neuron and cpu platform settings, and reads', async () => {
       const f = await findingsOf('NRN702', `
         import os

@@ -3,6 +3,10 @@
 import type { Node } from 'web-tree-sitter';
 import type { CallInfo, Semantic } from '../../semantic/semantic';
 import type { RuleContext } from '../api';
+import { TORCH_FAMILY } from '../../engine';
+
+/** Rules that read both PyTorch and JAX code (dtype names exist in both). */
+export const TORCH_OR_JAX: readonly string[] = [...TORCH_FAMILY, 'jax', 'jaxlib', 'flax', 'ml_dtypes'];
 
 export const NEURON = 'https://awsdocs-neuron.readthedocs-hosted.com/en/latest/';
 export const OPTN = 'https://huggingface.co/docs/optimum-neuron/';
