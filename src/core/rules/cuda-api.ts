@@ -269,6 +269,7 @@ const nvtx: Rule = {
 const NVIDIA_MODULES = new Set(['pynvml', 'GPUtil', 'nvidia_smi', 'py3nvml', 'gpustat', 'nvitop']);
 const nvidiaTools: Rule = {
   id: 'NRN156',
+  requires: [], // environment variables and tool imports matter in any file
   name: 'nvidia-monitoring-tool',
   category: 'cuda-api',
   severity: { xla: 'info', native: 'info' },
@@ -350,4 +351,29 @@ const cudaSeed: Rule = {
   },
 };
 
-export const rules: Rule[] = [runtimeApis, isAvailable, backendKnobs, cudaGraphs, nvtx, nvidiaTools, deviceQueries, cudaSeed];
+const deterministic: Rule = {
+  id: 'NRN159',
+  name: 'deterministic-algorithms-native',
+  category: 'cuda-api',
+  severity: { xla: 'off', native: 'info' },
+  title: '`torch.use_deterministic_algorithms(True)` on TorchNeuron disables eager-op fusion',
+  message:
+    'On TorchNeuron, deterministic mode disables Adaptive Eager Execution (the fusion of eager ops), so eager code runs slower. Enable it only while debugging.',
+  why: 'The TorchNeuron eager-mode FAQ: `torch.use_deterministic_algorithms(True)` (and `set_deterministic_debug_mode`) turns off Adaptive Eager Execution.',
+  fix: 'Guard it behind a debug flag, or remove it for production runs.',
+  docs: RA_DOCS.nativeOverview,
+  source: 'NRN-PT-077',
+  stackNote: 'Native only: Adaptive Eager Execution is a TorchNeuron feature.',
+  triggers: ['use_deterministic_algorithms', 'set_deterministic_debug_mode'],
+  visit(hit, ctx) {
+    if (hit.inString) return;
+    const call = ctx.sem.callOf(hit.node);
+    if (!call || call.qname !== `torch.${hit.word}` || !call.args[0]) return;
+    const v = ctx.sem.constValue(call.args[0]);
+    const on = v && ((v.kind === 'bool' && v.value) || (v.kind === 'num' && v.value > 0) || (v.kind === 'str' && v.value !== 'default'));
+    if (!on) return;
+    ctx.report(call.func);
+  },
+};
+
+export const rules: Rule[] = [runtimeApis, isAvailable, backendKnobs, cudaGraphs, nvtx, nvidiaTools, deviceQueries, cudaSeed, deterministic];

@@ -247,4 +247,25 @@ describe('cuda-api', () => {
       assert.deepEqual(f, []);
     });
   });
+
+  describe('NRN159 deterministic algorithms on native', () => {
+    it('fires when deterministic mode is switched on, on native only', async () => {
+      const code = `
+        import torch
+        torch.use_deterministic_algorithms(True)
+        torch.set_deterministic_debug_mode("warn")
+      `;
+      assert.deepEqual(at(await findingsOf('NRN159', code, 'native')), [[2, 1], [3, 1]]);
+      assert.deepEqual(await findingsOf('NRN159', code, 'xla'), []);
+    });
+    it('does not fire when switched off or unknown', async () => {
+      const f = await findingsOf('NRN159', `
+        import torch
+        torch.use_deterministic_algorithms(False)
+        torch.set_deterministic_debug_mode("default")
+        torch.use_deterministic_algorithms(args.det)
+      `, 'native');
+      assert.deepEqual(f, []);
+    });
+  });
 });
