@@ -2,6 +2,7 @@
 // system profile, neuron-monitor) produces this, and the CLI and the webview consume only this.
 // CONTRACTS.md §2 fixes the JSON field names of the top-level summary: extend, never rename.
 // Every *Percent is on a 0–100 scale; times are nanoseconds; a value the source lacks is null.
+// Semantics of each field (and the readers that fill them): src/core/profile/README.md.
 
 export type ProfileFormat =
   | 'summary-json'
