@@ -130,6 +130,7 @@ const weightsNotInlined: Rule = {
   fix: '`torch_neuronx.move_trace_to_device(traced, 0)`.',
   docs: TRACE_API,
   source: 'NRN-PT-091',
+  stackNote: 'torch_neuronx.trace is the XLA-stack inference path; the rule is off on TorchNeuron.',
   triggers: ['trace'],
   visit(hit, ctx) {
     if (hit.inString) return;

@@ -411,7 +411,7 @@ const acceleratorPlugins: Rule = {
 
 const PIPELINE_TASKS = new Set([
   'feature-extraction', 'fill-mask', 'question-answering', 'text-classification', 'sentiment-analysis', 'token-classification', 'ner',
-  'text-generation', 'image-classification', 'image-segmentation', 'object-detection', 'automatic-speech-recognition',
+  'text-generation', 'image-classification', 'image-segmentation', 'object-detection', 'automatic-speech-recognition', 'audio-classification',
 ]);
 
 const pipeline: Rule = {
