@@ -63,12 +63,22 @@ async function pickProfile(): Promise<vscode.Uri | undefined> {
   return res?.[0];
 }
 
+/** workspaceState key: sources of the open panels, a fallback for the serializer when a webview lost its state. */
+const OPEN_PANELS_KEY = 'neuron.profilePanels';
+
 class ProfileViewer implements vscode.CustomReadonlyEditorProvider<ProfileDocument>, SessionHost {
   readonly sessions = new Set<ProfileSession>();
   readonly extensionUri: vscode.Uri;
+  private readonly memento: vscode.Memento;
 
   constructor(context: vscode.ExtensionContext, readonly output: vscode.OutputChannel) {
     this.extensionUri = context.extensionUri;
+    this.memento = context.workspaceState;
+  }
+
+  private rememberPanels(): void {
+    const open = [...this.sessions].filter((s) => s.panel.viewType === PANEL_VIEW_TYPE && s.path && s.path !== '/').map((s) => s.path);
+    void this.memento.update(OPEN_PANELS_KEY, open);
   }
 
   // ---- SessionHost
@@ -77,6 +87,12 @@ class ProfileViewer implements vscode.CustomReadonlyEditorProvider<ProfileDocume
   }
   onDispose(s: ProfileSession): void {
     this.sessions.delete(s);
+    // Forget it a little later: when the window reloads, panels are disposed too but the extension host
+    // stops before the timer fires, so they stay remembered for the serializer.
+    setTimeout(() => this.rememberPanels(), 2000);
+  }
+  onShown(_s: ProfileSession): void {
+    this.rememberPanels();
   }
 
   // ---- custom editor
@@ -109,17 +125,26 @@ class ProfileViewer implements vscode.CustomReadonlyEditorProvider<ProfileDocume
     );
     const session = new ProfileSession(panel, uri, this);
     this.sessions.add(session);
+    this.rememberPanels();
     return session.whenRendered();
   }
 
   // ---- serializer
   async revive(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
     const st = (state ?? {}) as WebviewState;
-    const source = typeof st.source === 'string' && st.source ? st.source : null;
+    let source = typeof st.source === 'string' && st.source ? st.source : null;
+    if (!source) {
+      // The webview's state did not survive: take a remembered panel that is not open yet.
+      const open = new Set([...this.sessions].map((s) => s.path));
+      source = this.memento.get<string[]>(OPEN_PANELS_KEY, []).find((p) => !open.has(p)) ?? null;
+    }
     const uri = source ? vscode.Uri.file(source) : vscode.Uri.file('');
     const session = new ProfileSession(panel, uri, this);
     this.sessions.add(session);
-    if (!source) {
+    if (source) {
+      panel.title = `Profile: ${basename(source)}`;
+      this.rememberPanels();
+    } else {
       panel.title = 'Neuron Profile';
       void session.whenRendered();
     }

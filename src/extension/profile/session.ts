@@ -20,6 +20,8 @@ export interface SessionHost {
   /** Opens another profile (the "Open another profile…" button). */
   openOther(): void;
   onDispose(s: ProfileSession): void;
+  /** The session now shows another profile (e.g. after an NTFF conversion). */
+  onShown(s: ProfileSession): void;
 }
 
 function errMessage(e: unknown): string {
@@ -29,6 +31,9 @@ function errMessage(e: unknown): string {
 function isAbort(e: unknown): boolean {
   return e instanceof Error && (e.name === 'AbortError' || /aborted|cancel/i.test(e.message));
 }
+
+/** Loads quicker than this show no notification (the webview shows progress either way). */
+const NOTIFY_AFTER_MS = 400;
 
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
   return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist')] };
@@ -104,6 +109,7 @@ export class ProfileSession implements vscode.Disposable {
   async show(uri: vscode.Uri): Promise<void> {
     this.uri = uri;
     this.panel.title = `Profile: ${basename(uri.fsPath)}`;
+    this.host.onShown(this);
     if (this.ready) await this.load();
   }
 
@@ -129,28 +135,38 @@ export class ProfileSession implements vscode.Disposable {
         this.post({ type: 'ntff', source: det.path, info: plan.info });
         return;
       }
-      const model = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Neuron: opening ${basename(source)}`, cancellable: true },
-        async (progress, token) => {
-          token.onCancellationRequested(() => ac.abort());
-          let last = 0;
-          let lastPost = 0;
-          return loadProfile(source, {
-            signal: ac.signal,
-            onProgress: (f: number) => {
-              if (!Number.isFinite(f)) return;
-              const frac = Math.max(0, Math.min(1, f));
-              if (frac > last) progress.report({ increment: (frac - last) * 100, message: `${Math.round(frac * 100)} %` });
-              last = Math.max(last, frac);
-              const now = Date.now();
-              if (now - lastPost > 100 || frac >= 1) {
-                lastPost = now;
-                this.post({ type: 'progress', source, message: `Reading ${basename(source)}… ${Math.round(frac * 100)} %`, fraction: frac });
-              }
-            },
-          });
+      // Progress goes to the webview at once; the (cancellable) notification only appears when loading
+      // takes longer than a blink, so small summaries do not flash a toast.
+      let reporter: vscode.Progress<{ message?: string; increment?: number }> | null = null;
+      let last = 0;
+      let lastPost = 0;
+      const loading = loadProfile(source, {
+        signal: ac.signal,
+        onProgress: (f: number) => {
+          if (!Number.isFinite(f)) return;
+          const frac = Math.max(0, Math.min(1, f));
+          if (frac > last) reporter?.report({ increment: (frac - last) * 100, message: `${Math.round(frac * 100)} %` });
+          last = Math.max(last, frac);
+          const now = Date.now();
+          if (now - lastPost > 100 || frac >= 1) {
+            lastPost = now;
+            this.post({ type: 'progress', source, message: `Reading ${basename(source)}… ${Math.round(frac * 100)} %`, fraction: frac });
+          }
         },
-      );
+      });
+      const quick = await Promise.race([loading.then(() => true, () => true), new Promise<false>((r) => setTimeout(() => r(false), NOTIFY_AFTER_MS))]);
+      if (!quick) {
+        void vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: `Neuron: opening ${basename(source)}`, cancellable: true },
+          async (progress, token) => {
+            reporter = progress;
+            if (last > 0) progress.report({ increment: last * 100, message: `${Math.round(last * 100)} %` });
+            token.onCancellationRequested(() => ac.abort());
+            await loading.catch(() => undefined);
+          },
+        );
+      }
+      const model = await loading;
       if (ac.signal.aborted) throw Object.assign(new Error('Loading was cancelled.'), { name: 'AbortError' });
       this.host.output.appendLine(`Opened ${source} (${model.format}${model.timeline ? `, ${model.timeline.start.length} timeline events` : ''}, ${model.warnings.length} warnings).`);
       this.post({ type: 'model', source, model });

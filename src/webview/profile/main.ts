@@ -362,7 +362,11 @@ function renderModel(source: string, raw: unknown): void {
 
 function handle(msg: HostToWebview): void {
   switch (msg.type) {
-    case 'loading': showLoading(msg.source, msg.message); break;
+    case 'loading':
+      // Remember the source at once, so a window reload restores the panel even if it happens mid-load.
+      if (msg.source && state.source !== msg.source) saveState({ source: msg.source, view: null, sort: null, search: '' });
+      showLoading(msg.source, msg.message);
+      break;
     case 'progress': showProgress(msg.message, msg.fraction); break;
     case 'model':
       try {
