@@ -254,3 +254,29 @@ export class FixContext {
     return one.length > 40 ? one.slice(0, 37) + '…' : one;
   }
 }
+
+const SYNCS = /\b(?:torch_xla\.sync|mark_step|MpDeviceLoader|per_device_loader)\s*\(|barrier\s*=\s*True/;
+
+/**
+ * On the XLA stack, `torch_xla.sync()` below `stmt` when its training loop has no step marker yet: no
+ * sync, no `MpDeviceLoader`, and no plain `DataLoader` from this file (that one gets an MpDeviceLoader,
+ * which marks the step). `xm.optimizer_step` alone does not cut the lazy graph.
+ */
+export function syncAfter(cx: FixContext, stmt: Node, need: ImportReq[]): OffsetEdit | null {
+  if (cx.target !== 'xla') return null;
+  const loop = cx.sem.loopOf(stmt)?.node;
+  if (!loop) return null;
+  const body = loop.childForFieldName('body');
+  const right = loop.childForFieldName('right');
+  if (!body || SYNCS.test(body.text) || (right && SYNCS.test(right.text))) return null;
+  if (right) {
+    let it: Node | null = right;
+    if (it.type === 'call' && /^(?:enumerate|tqdm|tqdm\.tqdm)$/.test(cx.sem.call(it).func.text)) it = cx.sem.call(it).args[0] ?? null;
+    const isLoader = (n: Node | null) => !!n && n.type === 'call' && /DataLoader$/.test(cx.sem.call(n).qname ?? '');
+    if (isLoader(it)) return null;
+    if (it && it.type === 'identifier' && cx.sem.assignmentsOf(it.text, loop).some(isLoader)) return null;
+  }
+  // Only when `stmt` is directly in the loop body (not nested in an if).
+  if (stmt.parent?.id !== body.id) return null;
+  return cx.insertBelow(stmt, `${cx.ref('torch_xla', need)}.sync()`);
+}

@@ -1,10 +1,236 @@
-// Quick fixes, fix-all and the workspace port (issue #4). Placeholder registration until the fix
-// engine lands, so every contributed command exists.
+// Quick fixes, fix-all and the workspace port (issue #4), on top of the pure fix engine in
+// src/core/fixes:
+// - a CodeActionProvider: per Neuron diagnostic the rewrite for the detected stack (isPreferred when
+//   it is a safe mechanical fix), the other stack's rewrite when it differs, and a TODO(neuron)
+//   comment; plus `source.fixAll.neuron` (works with `editor.codeActionsOnSave`);
+// - "Neuron: Fix All in File" (`neuron.fixAll`);
+// - "Neuron: Port Workspace…" (`neuron.portWorkspace`): every safe fix in every Python file, as one
+//   WorkspaceEdit shown in the refactor preview (needsConfirmation) before anything is written.
 import * as vscode from 'vscode';
 import type { EngineService } from '../engineService';
 import type { DiagnosticsController } from '../diagnostics';
+import { ruleIdOf } from '../convert';
+import { FixEngine, fixAll, readOptimumNeuronPin, type FixAllResult } from '../../core/fixes';
+import type { Finding, Target, TextEdit } from '../../core/types';
 
-export function registerFixes(context: vscode.ExtensionContext, _engine: EngineService, _diagnostics: DiagnosticsController): void {
-  const notYet = () => vscode.window.showInformationMessage('Neuron: fixes are not available yet.');
-  context.subscriptions.push(vscode.commands.registerCommand('neuron.fixAll', notYet), vscode.commands.registerCommand('neuron.portWorkspace', notYet));
+export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('neuron');
+const SELECTOR: vscode.DocumentSelector = [
+  { language: 'python', scheme: 'file' },
+  { language: 'python', scheme: 'untitled' },
+  { language: 'python', scheme: 'vscode-notebook-cell' },
+  { language: 'python', scheme: 'vscode-remote' },
+];
+
+const toRange = (r: { start: { line: number; character: number }; end: { line: number; character: number } }) => new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
+
+function addEdits(edit: vscode.WorkspaceEdit, uri: vscode.Uri, edits: readonly TextEdit[], metadata?: vscode.WorkspaceEditEntryMetadata): void {
+  for (const e of edits) {
+    if (metadata) edit.replace(uri, toRange(e.range), e.newText, metadata);
+    else edit.replace(uri, toRange(e.range), e.newText);
+  }
+}
+
+function counts(ids: readonly string[]): string {
+  const m = new Map<string, number>();
+  for (const id of ids) m.set(id, (m.get(id) ?? 0) + 1);
+  return [...m.entries()].map(([id, n]) => (n > 1 ? `${id}×${n}` : id)).join(', ');
+}
+
+export class NeuronFixes {
+  readonly fixer: FixEngine;
+  constructor(
+    private readonly engine: EngineService,
+    private readonly diagnostics: DiagnosticsController,
+  ) {
+    // One tree-sitter parser per extension host: share the analyzer's.
+    this.fixer = new FixEngine(engine.analyzer.parser);
+  }
+
+  private options(uri: vscode.Uri) {
+    return { optimumNeuronVersion: uri.scheme === 'file' ? readOptimumNeuronPin(uri.fsPath) : null };
+  }
+
+  private notebookOf(doc: vscode.TextDocument): vscode.NotebookDocument | undefined {
+    if (doc.uri.scheme !== 'vscode-notebook-cell') return undefined;
+    return vscode.workspace.notebookDocuments.find((nb) => nb.getCells().some((c) => c.document === doc));
+  }
+
+  /** Fresh findings for a document (a notebook cell: its own findings, the notebook analysed as a whole). */
+  findings(doc: vscode.TextDocument): { findings: Finding[]; target: Target } {
+    const nb = this.notebookOf(doc);
+    if (nb) {
+      const r = this.engine.analyzeNotebook(nb);
+      return { findings: r.byCell.get(doc.uri.toString()) ?? [], target: r.target };
+    }
+    const r = this.engine.analyzeDocument(doc);
+    return { findings: r.findings, target: r.target };
+  }
+
+  /** All safe fixes for a text, to a fixpoint. Notebook cells are fixed one cell at a time. */
+  fixAllText(doc: vscode.TextDocument, text = doc.getText()): FixAllResult {
+    const nb = this.notebookOf(doc);
+    const settings = this.engine.settings(nb?.uri ?? doc.uri);
+    const first = this.findings(doc);
+    let round = 0;
+    const analyze = (t: string, target?: Target) => {
+      // The first round uses the editor's findings (notebook cells see imports from other cells).
+      if (round++ === 0 && t === doc.getText()) return first;
+      return this.engine.analyzer.analyzeText(t, { ...settings, target: target ?? first.target });
+    };
+    return fixAll(this.fixer, text, analyze, this.options(doc.uri));
+  }
+
+  provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext, token: vscode.CancellationToken): vscode.CodeAction[] {
+    const out: vscode.CodeAction[] = [];
+    const only = context.only;
+    const wantQuick = !only || only.contains(vscode.CodeActionKind.QuickFix) || vscode.CodeActionKind.QuickFix.contains(only);
+    const wantFixAll = !!only && (only.contains(FIX_ALL_KIND) || FIX_ALL_KIND.contains(only));
+    if (wantFixAll) {
+      const res = this.fixAllText(doc);
+      if (res.edits.length) {
+        const a = new vscode.CodeAction(`Fix all Neuron issues (${res.applied.length})`, FIX_ALL_KIND);
+        a.edit = new vscode.WorkspaceEdit();
+        addEdits(a.edit, doc.uri, res.edits);
+        out.push(a);
+      }
+    }
+    const ours = context.diagnostics.filter((d) => ruleIdOf(d));
+    if (!wantQuick || ours.length === 0) return out;
+    const { findings, target } = this.findings(doc);
+    const text = doc.getText();
+    const options = this.options(doc.uri);
+    let fixable = 0;
+    for (const d of ours) {
+      if (token.isCancellationRequested) break;
+      const f = findings.find((x) => x.rule === ruleIdOf(d) && toRange(x.range).isEqual(d.range));
+      if (!f) continue;
+      for (const q of this.fixer.quickFixes(text, f, target, options)) {
+        const a = new vscode.CodeAction(q.title, vscode.CodeActionKind.QuickFix);
+        a.diagnostics = [d];
+        a.isPreferred = q.preferred;
+        a.edit = new vscode.WorkspaceEdit();
+        addEdits(a.edit, doc.uri, q.edits);
+        out.push(a);
+        if (q.kind === 'fix' && q.preferred) fixable++;
+      }
+    }
+    if (fixable > 0) {
+      const all = findings.filter((f) => f.rule);
+      if (all.length > 1) {
+        const a = new vscode.CodeAction('Fix all auto-fixable Neuron issues in this file', vscode.CodeActionKind.QuickFix);
+        a.command = { title: a.title, command: 'neuron.fixAll', arguments: [doc.uri] };
+        out.push(a);
+      }
+    }
+    return out;
+  }
+
+  /** "Neuron: Fix All in File". Returns what was done (the integration tests read it). */
+  async fixAllCommand(uri?: vscode.Uri): Promise<{ applied: string[]; skipped: number } | undefined> {
+    const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
+    if (!doc || doc.languageId !== 'python') {
+      void vscode.window.showInformationMessage('Neuron: open a Python file to fix.');
+      return undefined;
+    }
+    const res = this.fixAllText(doc);
+    if (res.edits.length) {
+      const edit = new vscode.WorkspaceEdit();
+      addEdits(edit, doc.uri, res.edits);
+      await vscode.workspace.applyEdit(edit);
+      this.diagnostics.analyze(doc);
+    }
+    const msg = res.applied.length
+      ? `Neuron: applied ${res.applied.length} fix${res.applied.length === 1 ? '' : 'es'} (${counts(res.applied)}).${res.skipped.length ? ` ${res.skipped.length} finding${res.skipped.length === 1 ? '' : 's'} need a manual change.` : ''}`
+      : `Neuron: nothing to fix automatically${res.skipped.length ? ` (${res.skipped.length} finding${res.skipped.length === 1 ? '' : 's'} need a manual change)` : ''}.`;
+    void vscode.window.showInformationMessage(msg);
+    return { applied: res.applied, skipped: res.skipped.length };
+  }
+
+  /**
+   * "Neuron: Port Workspace…": every safe fix in every Python file of the workspace, as one
+   * WorkspaceEdit. `preview: false` (tests) builds the edit without applying it.
+   */
+  async portWorkspace(opts: { preview?: boolean } = {}): Promise<{ files: number; fixes: number; skipped: number; edit: vscode.WorkspaceEdit } | undefined> {
+    const preview = opts.preview !== false;
+    const edit = new vscode.WorkspaceEdit();
+    let files = 0;
+    let fixes = 0;
+    let skipped = 0;
+    const report: string[] = [];
+    const done = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Neuron: porting the workspace', cancellable: true },
+      async (progress, token) => {
+        const uris = await vscode.workspace.findFiles('**/*.py', '**/{node_modules,.venv,venv,.git,site-packages,__pycache__,.vscode-test}/**', undefined, token);
+        let i = 0;
+        for (const uri of uris) {
+          if (token.isCancellationRequested) return false;
+          progress.report({ message: vscode.workspace.asRelativePath(uri), increment: 100 / Math.max(1, uris.length) });
+          i++;
+          const settings = this.engine.settings(uri);
+          if (!settings.enable) continue;
+          const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+          let text: string;
+          try {
+            text = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+          } catch {
+            continue;
+          }
+          if (text.length > settings.maxBytes) continue;
+          const analyze = (t: string, target?: Target) => this.engine.analyzer.analyzeText(t, target ? { ...settings, target } : settings);
+          const res = fixAll(this.fixer, text, analyze, this.options(uri));
+          skipped += res.skipped.length;
+          for (const s of res.skipped) report.push(`${vscode.workspace.asRelativePath(uri)}:${s.line + 1}: ${s.rule} not fixed: ${s.reason}`);
+          if (!res.edits.length) continue;
+          files++;
+          fixes += res.applied.length;
+          addEdits(edit, uri, res.edits, {
+            needsConfirmation: true,
+            label: `${vscode.workspace.asRelativePath(uri)}: ${res.applied.length} Neuron fix${res.applied.length === 1 ? '' : 'es'}`,
+            description: counts(res.applied),
+          });
+          if (i % 20 === 0) await new Promise((r) => setTimeout(r, 0)); // keep the host responsive
+        }
+        return true;
+      },
+    );
+    if (!done) {
+      void vscode.window.showInformationMessage('Neuron: port cancelled; nothing was changed.');
+      return undefined;
+    }
+    this.writeReport(report);
+    if (!preview) return { files, fixes, skipped, edit };
+    if (fixes === 0) {
+      void vscode.window.showInformationMessage(`Neuron: nothing to port automatically${skipped ? ` (${skipped} findings need a manual change; see the Neuron Fixes output)` : ''}.`);
+      return { files, fixes, skipped, edit };
+    }
+    // needsConfirmation + isRefactoring: VS Code shows the refactor preview; nothing is written until accepted.
+    const ok = await vscode.workspace.applyEdit(edit, { isRefactoring: true });
+    if (ok) void vscode.window.showInformationMessage(`Neuron: ${fixes} fixes in ${files} files staged (review, then save). ${skipped} findings need a manual change; see the Neuron Fixes output.`);
+    return { files, fixes, skipped, edit };
+  }
+
+  private output?: vscode.OutputChannel;
+  private writeReport(lines: string[]): void {
+    this.output ??= vscode.window.createOutputChannel('Neuron Fixes');
+    this.output.clear();
+    this.output.appendLine(`Neuron: findings the port could not fix automatically (${lines.length})`);
+    for (const l of lines) this.output.appendLine(l);
+  }
+
+  dispose(): void {
+    this.output?.dispose();
+  }
+}
+
+export function registerFixes(context: vscode.ExtensionContext, engine: EngineService, diagnostics: DiagnosticsController): void {
+  const fixes = new NeuronFixes(engine, diagnostics);
+  context.subscriptions.push(
+    fixes,
+    vscode.languages.registerCodeActionsProvider(SELECTOR, fixes, {
+      providedCodeActionKinds: [vscode.CodeActionKind.QuickFix, FIX_ALL_KIND],
+      documentation: [{ kind: FIX_ALL_KIND, command: { title: 'Neuron fixes', command: 'neuron.fixAll' } }],
+    }),
+    vscode.commands.registerCommand('neuron.fixAll', (uri?: vscode.Uri) => fixes.fixAllCommand(uri instanceof vscode.Uri ? uri : undefined)),
+    vscode.commands.registerCommand('neuron.portWorkspace', (opts?: { preview?: boolean }) => fixes.portWorkspace(opts && typeof opts === 'object' && 'preview' in opts ? opts : {})),
+  );
 }

@@ -2,7 +2,7 @@
 // GradScaler removed (BF16 needs no loss scaling), NCCL → the Neuron collective backend.
 import type { Node } from 'web-tree-sitter';
 import type { Fixer, FixOutcome, ImportReq, Release } from '../api';
-import type { FixContext } from '../context';
+import { syncAfter, type FixContext } from '../context';
 import type { OffsetEdit } from '../text';
 import { availabilityChoice } from './device';
 
@@ -102,6 +102,9 @@ export const gradScaler: Fixer = {
         const opt = ci.args[0];
         const text = cx.target === 'xla' ? `${cx.ref('torch_xla.core.xla_model', need, 'xm')}.optimizer_step(${opt.text})` : `${wrap(opt)}.step()`;
         edits.push({ start: c.startIndex, end: c.endIndex, text });
+        const st = c.parent?.type === 'expression_statement' ? c.parent : null;
+        const sync = st ? syncAfter(cx, st, need) : null;
+        if (sync) edits.push(sync);
       } else if ((m === 'update' || m === 'unscale_') && c.parent?.type === 'expression_statement') {
         const r = cx.removeStatement(c.parent);
         if ('skip' in r) return r;

@@ -3,6 +3,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Fixer, FixOutcome, ImportReq } from '../api';
 import type { OffsetEdit } from '../text';
+import { syncAfter } from '../context';
 
 export const fp16ToBf16: Fixer = {
   name: 'fp16-to-bf16',
@@ -110,6 +111,9 @@ export const ddpWrapper: Fixer = {
       if (!c || c.method !== 'step' || !c.receiver || c.args.length || c.kwargs.size || !/optim/i.test(c.receiver.text)) continue;
       const xm = cx.ref('torch_xla.core.xla_model', need, 'xm');
       edits.push({ start: c.node.startIndex, end: c.node.endIndex, text: `${xm}.optimizer_step(${c.receiver.text})` });
+      const st = c.node.parent?.type === 'expression_statement' ? c.node.parent : null;
+      const sync = st ? syncAfter(cx, st, need) : null;
+      if (sync) edits.push(sync);
       steps++;
     }
     if (!steps && !/optimizer_step\s*\(/.test(cx.text.slice(from, to))) return { skip: 'no optimizer step found to carry the gradient all-reduce' };

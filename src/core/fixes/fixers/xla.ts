@@ -3,7 +3,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Finding } from '../../types';
 import type { Fixer, FixOutcome, ImportReq } from '../api';
-import type { FixContext } from '../context';
+import { syncAfter, type FixContext } from '../context';
 import { ruleById } from '../../rules';
 
 const STEP = /\.\s*step\s*\(|optimizer_step\s*\(/;
@@ -61,7 +61,9 @@ export const optimizerStep: Fixer = {
     if (!/optim|opt\b|optimizer/i.test(info.receiver.text)) return null;
     const need: ImportReq[] = [];
     const xm = cx.ref('torch_xla.core.xla_model', need, 'xm');
-    return { title: `Use \`${xm}.optimizer_step(${info.receiver.text})\` (reduces gradients across replicas)`, edits: [{ start: call.startIndex, end: call.endIndex, text: `${xm}.optimizer_step(${info.receiver.text})` }], imports: need, safe: true };
+    const st = call.parent?.type === 'expression_statement' ? call.parent : null;
+    const sync = st ? syncAfter(cx, st, need) : null;
+    return { title: `Use \`${xm}.optimizer_step(${info.receiver.text})\` (reduces gradients across replicas)`, edits: [{ start: call.startIndex, end: call.endIndex, text: `${xm}.optimizer_step(${info.receiver.text})` }, ...(sync ? [sync] : [])], imports: need, safe: true };
   },
 };
 
