@@ -266,13 +266,14 @@ const evaluation: Rule = {
       return;
     }
     if (!argsClass(call.qname)) return;
+    const argsMessage = `\`${kw.text}\` turns on evaluation, which \`NeuronTrainingArguments\` rejects ("Evaluation is not supported yet."). Remove it and evaluate checkpoints separately.`;
     if (hit.word === 'do_eval') {
-      if (truthy(ctx.sem, value) === 'true') ctx.report(kw, { data: { remove: true } });
+      if (truthy(ctx.sem, value) === 'true') ctx.report(kw, { message: argsMessage, data: { remove: true } });
       return;
     }
     const q = value.type === 'attribute' ? ctx.sem.qualifiedName(value) : null;
     const on = stringsOf(ctx.sem, value).some((s) => s.value !== 'no') || (!!q && /IntervalStrategy\.(STEPS|EPOCH)$/.test(q));
-    if (on) ctx.report(kw, { data: { remove: true } });
+    if (on) ctx.report(kw, { message: argsMessage, data: { remove: true } });
   },
 };
 
