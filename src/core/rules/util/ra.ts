@@ -199,6 +199,9 @@ function tensorish(ctx: RuleContext, expr: Node, depth: number): boolean {
       const c = ctx.sem.call(e);
       if (c.qname) {
         if (TORCH_HOST_FUNCS.test(c.qname)) return false;
+        // Classes (`torch.nn.Linear(…)`, `torch.Generator()`) build modules and objects, not tensors.
+        const last = c.qname.slice(c.qname.lastIndexOf('.') + 1);
+        if (/^[A-Z]/.test(last) && !/Tensor$/.test(last)) return false;
         if (c.qname.startsWith('torch.')) return true;
         if (c.qname.startsWith('torch_xla')) return false;
         if (c.method && c.receiver && c.qname.split('.').length > 1 && !ctx.sem.qualifiedName(c.receiver)?.startsWith('torch')) return false;
