@@ -230,6 +230,27 @@ function parsePrimitive(b: Buffer, s: number, e: number): unknown {
   return Number(t);
 }
 
+/**
+ * Short strings repeat a lot in profiles (engines, opcodes, queue names, HLO names): decode each
+ * distinct byte sequence once. Bounded cache keyed by an FNV-1a hash, verified byte by byte.
+ */
+const internCache = new Map<number, { bytes: Buffer; str: string }>();
+const INTERN_MAX = 8192;
+function internString(b: Buffer, s: number, e: number): string {
+  let h = 0x811c9dc5;
+  for (let i = s; i < e; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  const hit = internCache.get(h);
+  if (hit && hit.bytes.length === e - s) {
+    let i = 0;
+    const hb = hit.bytes;
+    while (i < hb.length && hb[i] === b[s + i]) i++;
+    if (i === hb.length) return hit.str;
+  }
+  const str = b.toString('utf8', s, e);
+  if (!hit && internCache.size < INTERN_MAX) internCache.set(h, { bytes: Buffer.from(b.subarray(s, e)), str });
+  return str;
+}
+
 const LITERALS = ['true', 'false', 'null', 'NaN', 'Infinity', '-Infinity', '+Infinity'].map((l) => Buffer.from(l));
 
 /** Cheap validity check for a skipped primitive: a number start, or exactly one of the literals. */
@@ -305,7 +326,7 @@ function projectObject(b: Buffer, i: number, p: Projection): number {
         for (let t = vs; t < e; t++) if (b[t] === BSLASH) { hasEsc = true; break; }
         if (hasEsc) {
           try { value = JSON.parse(b.toString('utf8', vs - 1, e + 1)); } catch { return FALLBACK; }
-        } else value = b.toString('utf8', vs, e);
+        } else value = e - vs <= 96 ? internString(b, vs, e) : b.toString('utf8', vs, e);
       }
       i = e + 1;
     } else if (c === LBRACE || c === LBRACK) {

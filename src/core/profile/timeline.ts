@@ -113,12 +113,7 @@ export class TimelineBuilder {
       const a = counts[l], b = counts[l + 1];
       let sorted = true;
       for (let i = a + 1; i < b; i++) if (this.start[order[i]] < this.start[order[i - 1]]) { sorted = false; break; }
-      if (!sorted) {
-        const run = Array.from(order.subarray(a, b));
-        const st = this.start;
-        run.sort((x, y) => st[x] - st[y] || x - y);
-        order.set(run, a);
-      }
+      if (!sorted) sortRunByStart(order, a, b, this.start);
     }
     const start = new Float64Array(n);
     const duration = new Float64Array(n);
@@ -142,3 +137,40 @@ export class TimelineBuilder {
 }
 
 export const NO_OP_INDEX = NO_OP;
+
+/**
+ * Sort order[a, b) by start[order[i]] (stable). Integer-ns keys spanning < 2^32 use a two-pass 16-bit
+ * LSD radix sort (O(n), no comparator calls); anything else falls back to a comparator sort.
+ */
+function sortRunByStart(order: Uint32Array, a: number, b: number, start: Float64Array): void {
+  const n = b - a;
+  let min = Infinity, max = -Infinity, integral = true;
+  for (let i = a; i < b; i++) {
+    const v = start[order[i]];
+    if (v < min) min = v;
+    if (v > max) max = v;
+    if (integral && v !== Math.floor(v)) integral = false;
+  }
+  if (!integral || max - min >= 0x100000000 || n < 64) {
+    const run = Array.from(order.subarray(a, b));
+    run.sort((x, y) => start[x] - start[y] || x - y);
+    order.set(run, a);
+    return;
+  }
+  const keys = new Uint32Array(n);
+  const src = order.slice(a, b);
+  for (let i = 0; i < n; i++) keys[i] = start[src[i]] - min;
+  const tmpIdx = new Uint32Array(n), tmpKey = new Uint32Array(n);
+  const count = new Uint32Array(65536);
+  // pass 1: low 16 bits
+  for (let i = 0; i < n; i++) count[keys[i] & 0xffff]++;
+  for (let i = 1, sum = count[0], c; i < 65536; i++) { c = count[i]; count[i] = sum; sum += c; }
+  count[0] = 0;
+  for (let i = 0; i < n; i++) { const d = count[keys[i] & 0xffff]++; tmpIdx[d] = src[i]; tmpKey[d] = keys[i]; }
+  // pass 2: high 16 bits
+  count.fill(0);
+  for (let i = 0; i < n; i++) count[tmpKey[i] >>> 16]++;
+  for (let i = 1, sum = count[0], c; i < 65536; i++) { c = count[i]; count[i] = sum; sum += c; }
+  count[0] = 0;
+  for (let i = 0; i < n; i++) order[a + count[tmpKey[i] >>> 16]++] = tmpIdx[i];
+}

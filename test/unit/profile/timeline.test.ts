@@ -30,6 +30,28 @@ describe('timeline builder', () => {
     for (const s of t.start) bins[Math.floor(s / 10_000)]++;
     for (const x of bins) assert.ok(x > 50 && x < 150, `bin ${x}`);
   });
+  it('sorts large unsorted lanes (radix path) and huge ranges (comparator path) into a permutation', () => {
+    for (const spread of [1e6, 1e13]) {
+      const b = new TimelineBuilder(100_000);
+      const l = [b.laneIndex('a', 'a', 'dma'), b.laneIndex('b', 'b', 'dma')];
+      const n = b.nameId('x');
+      let seed = 7;
+      const starts: number[] = [];
+      for (let i = 0; i < 20_000; i++) {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        const s = Math.floor((seed / 2147483648) * spread);
+        starts.push(s);
+        b.add(l[i % 2], s, i, n);
+      }
+      const t = b.finish(0)!;
+      assert.equal(t.start.length, 20_000);
+      for (let i = 1; i < t.start.length; i++) if (t.lane[i] === t.lane[i - 1]) assert.ok(t.start[i] >= t.start[i - 1]);
+      assert.deepEqual([...t.start].sort((x, y) => x - y), [...starts].sort((x, y) => x - y));
+      // durations travel with their events (duration i was added with start starts[i])
+      for (let k = 0; k < 200; k++) assert.equal(t.start[k], starts[t.duration[k]]);
+    }
+  });
+
   it('empty → null', () => {
     assert.equal(new TimelineBuilder().finish(), null);
   });
