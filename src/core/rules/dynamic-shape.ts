@@ -3,7 +3,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Rule, RuleContext } from './api';
 import type { CallInfo } from '../semantic/semantic';
-import { RA_DOCS, enclosingFunction, findAll, inModelCode, isForeignArray, isPerBatchFunction, isTensorish, same, unparen, usesXla } from './util/ra';
+import { RA_DOCS, enclosingFunction, fileHasCall, findAll, inModelCode, isForeignArray, isPerBatchFunction, isTensorish, same, unparen, usesXla } from './util/ra';
 
 const WHY_DYN =
   'Neuron compiles static-shape graphs. An op whose output size depends on the data produces a new shape (so a new compilation, minutes each) for new inputs; `torch_neuronx.trace` rejects it ("operations which produce data-dependent sized tensors are not supported"), and the compiler reports NCC_EMOD025 "Dynamic shape is not supported".';
@@ -323,6 +323,12 @@ const paddingCollator: Rule = {
     if (pad && ctx.sem.possibleStrings(pad).some((s) => s.value === 'max_length')) return;
     const pv = pad ? ctx.sem.constValue(pad) : null;
     if (pv?.kind === 'bool' && !pv.value) return;
+    // Inputs already tokenized to a fixed length (`padding="max_length"`): the collator pads nothing.
+    const prePadded = fileHasCall(ctx, call.node, 'maxLengthPadding', (c) => {
+      const p = c.kwargs.get('padding');
+      return !!p && ctx.sem.possibleStrings(p).some((x) => x.value === 'max_length');
+    });
+    if (prePadded) return;
     ctx.report(call.func, { data: { replacement: 'max_length' } });
   },
 };

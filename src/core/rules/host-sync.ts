@@ -214,7 +214,7 @@ const trackerInLoop: Rule = {
   name: 'log-tensor-in-loop',
   category: 'host-sync',
   severity: { xla: 'warning', native: 'off' },
-  title: 'Logging device tensors to an experiment tracker (`wandb.log`, `writer.add_scalar`) inside the step loop',
+  title: 'Logging device tensors to an experiment tracker or metric (`wandb.log`, `writer.add_scalar`, `metric.add_batch`) inside the step loop',
   message:
     'Logging a device tensor every step converts it on the host, which cuts the lazy XLA graph and copies to the host each iteration. Log every N steps after `torch_xla.sync()`, or from `xm.add_step_closure`.',
   why: `${SYNC_WHY} Trackers call \`.item()\` / \`float()\` on the tensors they receive.`,
@@ -222,12 +222,16 @@ const trackerInLoop: Rule = {
   docs: DOCS.programmingGuide,
   source: 'NRN-PT-021',
   stackNote: OFF_NATIVE,
-  triggers: ['log', 'log_metric', 'log_metrics', 'add_scalar', 'add_scalars'],
+  triggers: ['log', 'log_metric', 'log_metrics', 'add_scalar', 'add_scalars', 'add_batch'],
   visit(hit, ctx) {
     if (hit.inString || !ctx.sem.imports_('torch')) return;
     const call = ctx.sem.callOf(hit.node);
     if (!call) return;
-    const tracker = (call.qname && TRACKERS.test(call.qname)) || ((hit.word === 'add_scalar' || hit.word === 'add_scalars') && !!call.receiver && !ctx.sem.isUserObject(call.receiver) && !call.qname);
+    const tracker =
+      (call.qname && TRACKERS.test(call.qname)) ||
+      ((hit.word === 'add_scalar' || hit.word === 'add_scalars') && !!call.receiver && !ctx.sem.isUserObject(call.receiver) && !call.qname) ||
+      // HF `evaluate` metrics convert what they are given to numpy: `metric.add_batch(predictions=preds, …)`.
+      (hit.word === 'add_batch' && !!call.receiver && /metric/i.test(call.receiver.text) && !ctx.sem.isUserObject(call.receiver));
     if (!tracker || !ctx.sem.inHotLoop(hit.node) || inPeriodicBlock(hit.node)) return;
     const values: Node[] = [];
     for (const a of [...call.args, ...call.kwargs.values()]) {

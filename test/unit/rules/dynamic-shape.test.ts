@@ -230,6 +230,14 @@ describe('dynamic-shape', () => {
         # DataCollatorWithPadding(tokenizer)
       `);
       assert.deepEqual(f, []);
+      const pre = await findingsOf('NRN408', `
+        from transformers import DataCollatorWithPadding
+        def tok(ex):
+            return tokenizer(ex["text"], padding="max_length", truncation=True)
+        ds = raw.map(tok, batched=True)
+        collator = DataCollatorWithPadding(tokenizer=tokenizer)
+      `);
+      assert.deepEqual(pre, [], 'inputs pre-padded to max_length');
     });
   });
 

@@ -148,6 +148,8 @@ describe('host-sync', () => {
     it('fires on wandb.log and SummaryWriter.add_scalar with tensor values', async () => {
       const f = await findingsOf('NRN357', loop('wandb.log({"loss": loss, "step": step})\n        writer.add_scalar("loss", loss, step)').replace('import numpy as np', 'import numpy as np\n    import wandb'));
       assert.deepEqual(at(f), [[9, 24], [10, 31]]);
+      const m = await findingsOf('NRN357', loop('metric.add_batch(predictions=out.argmax(-1), references=y)'));
+      assert.deepEqual(at(m), [[8, 34], [8, 61]]);
     });
     it('does not fire on Python values, math.log, or outside loops', async () => {
       const code = loop('wandb.log({"loss": loss.item()})\n        y = math.log(2)\n        writer.add_scalar("lr", lr, step)').replace('import numpy as np', 'import numpy as np\n    import wandb, math');
