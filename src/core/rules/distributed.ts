@@ -171,7 +171,7 @@ const missingAllReduce: Rule = {
   visit(hit, ctx) {
     if (hit.inString || !usesXla(ctx)) return;
     const call = ctx.sem.callOf(hit.node);
-    if (!call || call.method !== 'step' || !call.receiver || call.args.length || call.qname) return;
+    if (!call || call.method !== 'step' || !call.receiver || call.args.length || call.qname || ctx.sem.isUserObject(call.receiver)) return;
     const recv = ctx.sem.dottedName(unparen(call.receiver));
     if (!recv) return;
     const last = recv.slice(recv.lastIndexOf('.') + 1);

@@ -198,7 +198,7 @@ const whereOneArg: Rule = {
     if (hit.inString) return;
     const call = ctx.sem.callOf(hit.node);
     if (!call || call.hasSplat || call.args.length !== 1 || call.kwargs.size) return;
-    const method = !call.qname && call.method === 'where' && call.receiver && isTensorish(ctx, call.receiver);
+    const method = !call.qname && call.method === 'where' && call.receiver && ctx.sem.imports_('torch') && !ctx.sem.isUserObject(call.receiver) && isTensorish(ctx, call.receiver);
     if (call.qname !== 'torch.where' && !method) return;
     if (!inModelCode(ctx, hit.node)) return;
     ctx.report({ start: ctx.sem.rangeOf(hit.node).start, end: ctx.sem.rangeOf(call.node).end });

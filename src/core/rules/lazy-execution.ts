@@ -87,7 +87,7 @@ const missingSync: Rule = {
   visit(hit, ctx) {
     if (hit.inString || !usesXla(ctx) || managedLoop(ctx)) return;
     const call = ctx.sem.callOf(hit.node);
-    if (!call || call.method !== 'backward' || !call.receiver) return;
+    if (!call || call.method !== 'backward' || !call.receiver || ctx.sem.isUserObject(call.receiver)) return;
     const loop = ctx.sem.loopOf(call.node);
     if (!loop || loop.kind !== 'train') return;
     // One finding per loop: at its first backward call.
