@@ -1,0 +1,215 @@
+// Unit tests of the fix engine's parts: text edits and diffs, import management, plan conflicts,
+// per-stack quick fixes, unsafe plans, and the CLI's --diff / --fix.
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { applyEdits, diffToEdits, unifiedDiff } from '../../../src/core/fixes';
+import { applyOffsetEdits } from '../../../src/core/fixes/text';
+import { optimumApi } from '../../../src/core/fixes/fixers/hf';
+import { readOptimumNeuronPin } from '../../../src/core/fixes/pins';
+import { applyFixesCommand } from '../../../src/cli/fix';
+import { parseArgs } from '../../../src/cli/args';
+import { analyzeFile } from '../../../src/core/workspace/analyzeFile';
+import { dedent } from '../helpers';
+import { fixText, getTools } from './helpers';
+
+describe('fix engine: text', () => {
+  it('diffToEdits gives minimal edits that reproduce the target', () => {
+    const a = 'import torch\nx = 1\ny = x.cuda()\nz = 3\n';
+    const b = 'import torch\nimport torch_xla\nx = 1\ny = x.to(torch_xla.device())\nz = 3\n';
+    const edits = diffToEdits(a, b);
+    assert.equal(applyOffsetEdits(a, edits), b);
+    assert.ok(edits.every((e) => e.end - e.start < 10), 'edits are trimmed to the changed characters');
+  });
+  it('applyEdits rejects overlapping edits', () => {
+    const r = { start: { line: 0, character: 0 }, end: { line: 0, character: 3 } };
+    assert.throws(() => applyEdits('abcdef', [{ range: r, newText: 'x' }, { range: { start: { line: 0, character: 2 }, end: { line: 0, character: 4 } }, newText: 'y' }]));
+  });
+  it('unifiedDiff has headers and hunks', () => {
+    const d = unifiedDiff('t.py', 'a\nb\nc\n', 'a\nB\nc\n');
+    assert.match(d, /^--- a\/t\.py\n\+\+\+ b\/t\.py\n@@ -1,3 \+1,3 @@\n a\n-b\n\+B\n c\n$/);
+    assert.equal(unifiedDiff('t.py', 'same\n', 'same\n'), '');
+  });
+});
+
+describe('fix engine: imports', () => {
+  it('adds `import torch_xla` once, after the torch imports, for several fixes', async () => {
+    const src = dedent(`
+      import os
+      import torch
+      import numpy as np
+
+      a = torch.zeros(1).cuda()
+      b = torch.ones(1).cuda()
+    `);
+    const r = await fixText(src, 'xla');
+    assert.equal(r.text.match(/^import torch_xla$/gm)?.length, 1);
+    assert.match(r.text, /^import torch\nimport torch_xla\nimport numpy as np$/m);
+  });
+  it('reuses an existing import and alias instead of adding one', async () => {
+    const src = dedent(`
+      import torch
+      import torch_xla.core.xla_model as xmod
+      from torch.cuda.amp import GradScaler
+
+      def step(model, loss, opt, loader):
+          scaler = GradScaler()
+          for x in loader:
+              scaler.scale(loss).backward()
+              scaler.step(opt)
+              scaler.update()
+              xmod.mark_step()
+    `);
+    const r = await fixText(src, 'xla');
+    assert.match(r.text, /xmod\.optimizer_step\(opt\)/);
+    assert.doesNotMatch(r.text, /import torch_xla\.core\.xla_model as xm\b/);
+    assert.doesNotMatch(r.text, /GradScaler/, 'the import the fix made unused is dropped');
+  });
+  it('merges into an existing `from optimum.neuron import …`', async () => {
+    const src = dedent(`
+      from transformers import Trainer, TrainingArguments
+      from optimum.neuron import NeuronModelForCausalLM
+
+      args = TrainingArguments(output_dir="o")
+      trainer = Trainer(model=None, args=args)
+    `);
+    const r = await fixText(src, 'xla');
+    assert.match(r.text, /^from optimum\.neuron import NeuronModelForCausalLM, NeuronTrainer, NeuronTrainingArguments$/m);
+    assert.doesNotMatch(r.text, /from transformers import/);
+  });
+  it('keeps an import that is still used elsewhere', async () => {
+    const src = dedent(`
+      import torch
+      from torch.cuda.amp import autocast
+
+      def f(model, x):
+          with autocast():
+              return model(x)
+
+      print(autocast)
+    `);
+    const r = await fixText(src, 'xla');
+    assert.match(r.text, /^from torch\.cuda\.amp import autocast$/m);
+  });
+  it('writes `import torch` when torch is only imported through `from`', async () => {
+    const src = dedent(`
+      from torch.cuda.amp import autocast
+
+      def f(model, x):
+          with autocast():
+              return model(x)
+    `);
+    const r = await fixText(src, 'native');
+    assert.match(r.text, /^import torch$/m);
+    assert.match(r.text, /with torch\.autocast\("neuron", dtype=torch\.bfloat16\):/);
+  });
+  it('uses the alias torch is imported under', async () => {
+    const r = await fixText('import torch as T\n\ndef f(model, x):\n    with T.autocast("cuda", dtype=T.float16):\n        return model(x)\n', 'xla');
+    assert.match(r.text, /with T\.autocast\("xla", dtype=T\.bfloat16\):/);
+  });
+});
+
+describe('fix engine: plans', () => {
+  it('quick fixes: the detected stack first (preferred), the other stack as an alternative, then a TODO', async () => {
+    const { a, fe } = await getTools();
+    const src = 'import torch\n\nmodel = torch.nn.Linear(2, 2).cuda()\n';
+    const f = a.analyzeText(src, { target: 'xla' }).findings.find((x) => x.rule === 'NRN101')!;
+    const qs = fe.quickFixes(src, f, 'xla');
+    assert.deepEqual(
+      qs.map((q) => [q.kind, q.target, q.preferred]),
+      [
+        ['fix', 'xla', true],
+        ['fix', 'native', false],
+        ['todo', 'xla', false],
+      ],
+    );
+    assert.match(applyEdits(src, qs[1].edits), /\.to\("neuron"\)/);
+    assert.match(applyEdits(src, qs[2].edits), /# TODO\(neuron\): NRN101: /);
+  });
+  it('unsafe plans (dtype changes) are quick fixes only, never in fix-all', async () => {
+    const { a, fe } = await getTools();
+    const src = 'import torch\n\nx = torch.zeros(3, dtype=torch.float64)\n';
+    const fs = a.analyzeText(src, { target: 'xla' }).findings.filter((x) => x.rule === 'NRN451');
+    assert.ok(fs.length);
+    const all = fe.computeFixes(src, fs, 'xla');
+    assert.equal(all.edits.length, 0);
+    assert.match(all.skipped[0].reason, /quick fix only/);
+    const q = fe.quickFixes(src, fs[0], 'xla').find((x) => x.kind === 'fix');
+    assert.ok(q && !q.preferred);
+    assert.match(applyEdits(src, q.edits), /dtype=torch\.float32/);
+  });
+  it('skips what it cannot rewrite safely, with a reason', async () => {
+    const src = dedent(`
+      import torch
+      from torch.cuda.amp import GradScaler
+
+      def train(model, loss, opt):
+          scaler = GradScaler()
+          scaler.scale(loss).backward()
+          scaler.step(opt)
+          scaler.update()
+          torch.save({"scaler": scaler.state_dict()}, "ckpt.pt")
+    `);
+    const r = await fixText(src, 'xla');
+    assert.match(r.text, /scaler = GradScaler\(\)/);
+    const s = r.skipped.find((x) => x.rule === 'NRN202');
+    assert.ok(s && /state_dict/.test(s.reason), JSON.stringify(r.skipped));
+  });
+  it('HF rewrites are not applied for native TorchNeuron', async () => {
+    const src = 'from transformers import Trainer\n\ntrainer = Trainer(model=None)\n';
+    const r = await fixText(src, 'native');
+    assert.equal(r.text, src);
+  });
+  it('reads the optimum-neuron version from pins', () => {
+    const d = mkdtempSync(join(tmpdir(), 'nl-pin-'));
+    writeFileSync(join(d, 'requirements.txt'), 'torch==2.8\noptimum-neuron==0.3.0  # pinned\n');
+    writeFileSync(join(d, 'train.py'), '');
+    assert.equal(readOptimumNeuronPin(join(d, 'train.py')), '0.3.0');
+    assert.equal(optimumApi('0.3.0'), '0.3');
+    assert.equal(optimumApi('0.4.6.dev4'), '0.4');
+    assert.equal(optimumApi(null), '0.4');
+  });
+});
+
+describe('CLI: check --diff / --fix', function () {
+  this.timeout(60_000);
+  const src = 'import torch\n\nmodel = torch.nn.Linear(2, 2).cuda()\nx = torch.zeros(2, device="cuda")\n';
+  // `check` hands the analysed files to applyFixesCommand (the dynamic import in check.ts is left
+  // to the built CLI).
+  async function run(argv: string[]) {
+    let out = '';
+    let err = '';
+    const args = parseArgs(argv);
+    const { a } = await getTools();
+    const results = args.paths.map((p) => analyzeFile(a, p, { target: args.target as 'xla', select: null, ignore: [] }, true));
+    const output = { target: 'xla' as const, filesAnalyzed: results.length, findings: [], notes: [] };
+    const code = await applyFixesCommand(args, { stdout: (s) => (out += s), stderr: (s) => (err += s) }, results, output);
+    return { code, out, err };
+  }
+  it('--diff prints a unified diff and writes nothing; exit 0 when no error would remain', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'nl-cli-'));
+    const p = join(d, 'train.py');
+    writeFileSync(p, src);
+    const r = await run(['check', p, '--diff', '--target', 'xla']);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^--- a\/.*train\.py\n\+\+\+ b\/.*train\.py\n@@/);
+    assert.match(r.out, /^\+model = torch\.nn\.Linear\(2, 2\)\.to\(torch_xla\.device\(\)\)$/m);
+    assert.match(r.err, /would apply 2 fixes in 1 file/);
+    assert.equal(readFileSync(p, 'utf8'), src);
+  });
+  it('--fix writes the file, reports what it could not fix, and exits 1 while errors remain', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'nl-cli-'));
+    const p = join(d, 'train.py');
+    writeFileSync(p, src + 'import triton\n');
+    const r = await run(['check', p, '--fix', '--target', 'xla']);
+    assert.match(readFileSync(p, 'utf8'), /torch_xla\.device\(\)/);
+    assert.match(r.out, /fixed .*train\.py: 2 fixes/);
+    assert.match(r.out, /NRN551 not fixed/);
+    assert.equal(r.code, 1);
+    const again = await run(['check', p, '--fix', '--target', 'xla', '--format', 'json']);
+    const doc = JSON.parse(again.out);
+    assert.equal(doc.files[0].changed, false);
+    assert.ok(doc.errorsLeft >= 1);
+  });
+});
