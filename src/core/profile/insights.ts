@@ -32,6 +32,8 @@ export const THRESHOLDS = {
   modelFlopsFraction: 0.5,
   /** Throttled time above this fraction of the total time. */
   throttleFraction: 0.1,
+  /** Semaphore/event wait before issue (evt_wait_time) above this fraction of summed instruction time. */
+  semaphoreWaitFraction: 0.25,
   /** Device idle between executions above this percent of wall time → host/input-bound (traces, monitor). */
   hostGapPercent: 30,
   /** Device active below this percent of the profile's total time → idle startup / sync stalls. */
@@ -141,6 +143,14 @@ export function computeInsights(model: ProfileModel, facts: InsightFacts = {}): 
   if (thr !== null && total && thr / total > T.throttleFraction) {
     out.push({ id: 'throttling', severity: 'warning',
       message: `The NeuronCore was throttled for ${pct((thr / total) * 100)} of the time (power/thermal limit).` });
+  }
+
+  // Semaphore waits (legacy JSON evt_wait_time, summed by the reader into metadata)
+  const wait = num(model.metadata?.evt_wait_time_ns_total);
+  const instrTime = model.engines.reduce((sum, e) => sum + (e.instructionTimeNs ?? 0), 0);
+  if (wait !== null && instrTime > 0 && wait / instrTime > T.semaphoreWaitFraction) {
+    out.push({ id: 'semaphore-waits', severity: 'warning',
+      message: `Instructions waited on semaphores/events for ${pct((wait / instrTime) * 100)} of their execution time: engines stall on dependencies (DMA completion or other engines). Overlap loads with compute (double-buffering).` });
   }
 
   // Low active time
