@@ -153,6 +153,7 @@ const isAvailable: Rule = {
   why: `${CPU_BUILD} \`torch.cuda.is_available()\` returns False, so \`"cuda" if torch.cuda.is_available() else "cpu"\` trains on the host CPU without any error.`,
   fix: 'XLA: `device = torch_xla.device()` unconditionally, or gate on an environment variable (the Neuron guide uses `DISABLE_XLA`). Native: `torch.accelerator.is_available()` / `torch.accelerator.current_accelerator()`.',
   docs: RA_DOCS.programmingGuide,
+  fixable: true,
   source: 'NRN-PT-002',
   stackNote: 'On native, `torch.accelerator.is_available()` is the drop-in check; on xla, use `torch_xla.device()`.',
   triggers: ['is_available'],
@@ -341,6 +342,7 @@ const cudaSeed: Rule = {
   why: `${CPU_BUILD} The CUDA seeding calls are queued until CUDA initialises, which never happens, so they silently do nothing. \`torch.manual_seed\` already seeds all devices.`,
   fix: 'Replace with `torch.manual_seed(seed)` (or `transformers.set_seed(seed)`), using the same seed on every worker.',
   docs: RA_DOCS.programmingGuide,
+  fixable: true,
   source: 'NRN-PT-003',
   triggers: ['manual_seed', 'manual_seed_all', 'seed', 'seed_all'],
   visit(hit, ctx) {

@@ -234,6 +234,7 @@ const deviceMap: Rule = {
   why: `Accelerate's \`device_map\` plans placement over CUDA devices. ${CPU_BUILD} \`"cuda"\` / integer maps fail; \`"auto"\` finds no GPU and silently keeps the model on the CPU (or offloads it to disk).`,
   fix: 'Drop `device_map` and call `model.to(device)` with `device = torch_xla.device()` (XLA) or `"neuron"` (native); for inference use Optimum Neuron `NeuronModelFor*` classes.',
   docs: DOCS.programmingGuide,
+  fixable: true,
   source: 'NRN-PT-001',
   stackNote: 'The replacement device differs: `torch_xla.device()` on xla, `"neuron"` on native. `"auto"` maps are a warning (silently CPU), explicit CUDA maps an error.',
   triggers: ['device_map'],

@@ -345,6 +345,7 @@ const partialBatch: Rule = {
   why: 'XLA "recompiles the graph every time new shapes are encountered"; a partial last batch is one more graph (and one more compilation) per distinct size.',
   fix: '`DataLoader(dataset, batch_size=B, drop_last=True, ...)`.',
   docs: RA_DOCS.ptxlaTroubleshoot,
+  fixable: true,
   source: 'NRN-PT-051',
   stackNote: 'XLA only (files importing torch_xla); native eager mode runs the partial batch without a new compilation.',
   triggers: ['DataLoader'],

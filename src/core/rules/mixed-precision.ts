@@ -102,6 +102,7 @@ const fp16Training: Rule = {
   why: 'Neuron mixed precision is BF16: it has the FP32 exponent range and needs no loss scaling. FP16 weights or activations in a training script rely on a GradScaler that does not work on Neuron.',
   fix: 'Use `torch.bfloat16` instead of `torch.float16` / `.half()` (`.to(torch.bfloat16)`), with `NEURON_RT_STOCHASTIC_ROUNDING_EN=1`, or BF16 autocast.',
   docs: RA_DOCS.dataTypes,
+  fixable: true,
   source: 'NRN-PT-007',
   triggers: ['half', 'float16'],
   visit(hit, ctx) {
@@ -133,6 +134,7 @@ const fp16Training: Rule = {
 const XLA_BF16_VARS = ['XLA_USE_BF16', 'XLA_DOWNCAST_BF16', 'XLA_USE_FP16', 'XLA_DOWNCAST_FP16'];
 const xlaBf16Env: Rule = {
   id: 'NRN204',
+  requires: [], // environment variables and tool imports matter in any file
   name: 'xla-use-bf16-env',
   category: 'mixed-precision',
   severity: { xla: 'info', native: 'info' },
