@@ -2,6 +2,9 @@
 // from "Neuron: Open Profile…" (a panel beside the code), its buttons, and surviving a window reload
 // (WebviewPanelSerializer + the state the webview keeps with setState).
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { activeWebview, openFile, openWorkbench, runCommand, webviewText, type Workbench } from './workbench';
 
@@ -93,5 +96,75 @@ describe('profile panel (e2e)', function () {
     const text = await webviewText(page, /Engine utilisation/, 45_000);
     await wb.screenshot('profile-e2e-after-reload');
     assert.match(text, /MFU/);
+  });
+});
+
+// A scratch workspace (outside the repo's fixtures): a Parquet profile folder from samples/, the model.py its
+// ops point at, and an .ntff device trace.
+describe('profile panel on a Parquet folder and an NTFF (e2e)', function () {
+  let wb: Workbench;
+  let ws: string;
+  before(async function () {
+    ws = fs.mkdtempSync(path.join(os.tmpdir(), 'neuron-profile-e2e-'));
+    const sample = [process.cwd(), process.env.VSCODE_E2E_EXTENSION ?? '']
+      .map((r) => path.join(r, 'samples', 'profiles', 'mlp@latest')).find((p) => fs.existsSync(p));
+    if (!sample) this.skip();
+    fs.cpSync(sample, path.join(ws, 'mlp@latest'), { recursive: true });
+    fs.writeFileSync(path.join(ws, 'model.py'), Array.from({ length: 60 }, (_, i) => (i === 41 ? 'y = x @ w  # line 42: dot.1' : `# line ${i + 1}`)).join('\n') + '\n');
+    fs.writeFileSync(path.join(ws, 'profile.ntff'), Buffer.from([0x4e, 0x54, 0x46, 0x46, 0, 1, 2, 3, 0, 0, 0, 0]));
+    wb = await openWorkbench(ws);
+  });
+  after(async function () {
+    await wb?.close();
+    if (ws) fs.rmSync(ws, { recursive: true, force: true });
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await wb?.screenshot(`profile-e2e-FAILED-${this.currentTest.title.replace(/\W+/g, '-')}`);
+  });
+
+  it('opens a Parquet profile folder from the Explorer context menu, with the timeline', async function () {
+    const page = wb.page;
+    const folderRow = page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^mlp@latest$/ }).first();
+    await folderRow.waitFor({ timeout: 15_000 });
+    // The extension's menu items appear once the (remote) extension host has registered it: retry the menu.
+    const item = page.locator('.context-view .action-item', { hasText: 'Open Profile…' }).first();
+    for (let i = 0; ; i++) {
+      await folderRow.click({ button: 'right' });
+      if (await item.waitFor({ timeout: 2_000 }).then(() => true, () => false)) break;
+      await page.keyboard.press('Escape');
+      if (i >= 10) throw new Error('"Open Profile…" never appeared in the Explorer context menu of a folder');
+      await page.waitForTimeout(1000);
+    }
+    await wb.screenshot('profile-e2e-context-menu');
+    await item.click();
+    await page.locator('.tabs-container .tab', { hasText: 'Profile: mlp@latest' }).waitFor({ timeout: 15_000 });
+    const text = await webviewText(page, /Top operations/);
+    assert.match(text, /dot\.1/);
+    const wv = activeWebview(page);
+    assert.ok(await wv.locator('canvas.timeline-canvas').count() === 1, 'timeline canvas');
+    assert.match(await wv.locator('.timeline-status').innerText(), /events/);
+    await wv.locator('#timeline').scrollIntoViewIfNeeded();
+    await page.waitForTimeout(500);
+    await wb.screenshot('profile-e2e-parquet-timeline');
+  });
+
+  it('a source link opens model.py at the line, beside the profile', async function () {
+    const page = wb.page;
+    const wv = activeWebview(page);
+    await wv.locator('#ops-table button.link', { hasText: 'model.py:42' }).first().click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'model.py' }).waitFor({ timeout: 15_000 });
+    // The cursor is on line 42.
+    await page.locator('.statusbar-item', { hasText: /Ln 42, Col 1/ }).waitFor({ timeout: 10_000 });
+    assert.equal(await page.locator('.editor-group-container').count(), 2, 'code and profile side by side');
+    await wb.screenshot('profile-e2e-source-link');
+  });
+
+  it('an .ntff explains the conversion (or offers it when neuron-explorer is on PATH)', async function () {
+    const page = wb.page;
+    await openFile(page, 'profile.ntff');
+    const text = await webviewText(page, /raw device trace \(NTFF\)/);
+    assert.match(text, /neuron-explorer view/);
+    assert.match(text, /profile\.ntff/);
+    await wb.screenshot('profile-e2e-ntff');
   });
 });

@@ -77,6 +77,9 @@ export async function planNtff(ntffPath: string): Promise<NtffPlan> {
   } else if (!neff) {
     reason = `No .neff next to this .ntff, so ${tool.name} is pointed at the capture directory (-d). If that fails, copy the NEFF that produced the trace next to it, or run:`;
   }
+  if (!neff && reason && tool && trusted) { /* already explained above */ } else if (!neff && reason) {
+    reason += ' (No .neff was found next to it, so the command reads the whole capture directory with -d; with the NEFF, use -n <file.neff> -s <file.ntff>.)';
+  }
   const canConvert = !!tool && trusted;
   return {
     info: { tool: tool?.name ?? null, trusted, canConvert, command: shown, neff, reason },
