@@ -72,6 +72,10 @@ const RUNTIME: Record<string, CudaApi> = {
   temperature: { severity: 'error', effect: 'needs NVML and a CUDA device', xla: 'use `neuron-monitor`', native: 'use `neuron-monitor`' },
   power_draw: { severity: 'error', effect: 'needs NVML and a CUDA device', xla: 'use `neuron-monitor`', native: 'use `neuron-monitor`' },
   clock_rate: { severity: 'error', effect: 'needs NVML and a CUDA device', xla: 'use `neuron-monitor`', native: 'use `neuron-monitor`' },
+  get_rng_state: { severity: 'error', effect: RAISES, xla: 'use `xm.get_rng_state()`', native: 'use `torch.get_rng_state()` / the device generator' },
+  get_rng_state_all: { severity: 'error', effect: RAISES, xla: 'use `xm.get_rng_state()`', native: 'use `torch.get_rng_state()` / the device generator' },
+  set_rng_state: { severity: 'info', effect: 'does nothing on Neuron (it waits for a CUDA initialisation that never happens)', xla: 'use `xm.set_rng_state(seed)`', native: 'use `torch.set_rng_state()` / the device generator' },
+  set_rng_state_all: { severity: 'info', effect: 'does nothing on Neuron (it waits for a CUDA initialisation that never happens)', xla: 'use `xm.set_rng_state(seed)`', native: 'use `torch.set_rng_state()` / the device generator' },
   list_gpu_processes: { severity: 'error', effect: 'needs NVML and a CUDA device', xla: 'use `neuron-top`', native: 'use `neuron-top`' },
 };
 

@@ -172,12 +172,14 @@ const printInLoop: Rule = {
   docs: DOCS.debug,
   source: 'NRN-PT-021',
   stackNote: OFF_NATIVE,
-  triggers: ['print', ...LOG_METHODS],
+  triggers: ['print', 'master_print', ...LOG_METHODS],
   visit(hit, ctx) {
     if (hit.inString || !ctx.sem.imports_('torch')) return;
     const call = ctx.sem.callOf(hit.node);
     if (!call) return;
-    if (hit.word === 'print') {
+    if (hit.word === 'master_print') {
+      if (call.qname !== 'torch_xla.core.xla_model.master_print') return;
+    } else if (hit.word === 'print') {
       if (call.func.type !== 'identifier' || ctx.sem.qualifiedName(call.func)) return;
     } else if (!call.method || !call.receiver || ctx.sem.isUserObject(call.receiver)) return;
     if (!ctx.sem.inHotLoop(hit.node) || inPeriodicBlock(hit.node)) return;

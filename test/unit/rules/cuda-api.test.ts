@@ -12,9 +12,10 @@ describe('cuda-api', () => {
         torch.cuda.set_device(0)
         n = torch.cuda.device_count()
         s = torch.cuda.Stream()
+        st = torch.cuda.get_rng_state()
       `);
-      assert.deepEqual(at(f), [[2, 1], [3, 1], [4, 8], [5, 1], [6, 5], [7, 5]]);
-      assert.deepEqual(f.map((x) => x.severity), ['error', 'info', 'warning', 'error', 'warning', 'error']);
+      assert.deepEqual(at(f), [[2, 1], [3, 1], [4, 8], [5, 1], [6, 5], [7, 5], [8, 6]]);
+      assert.deepEqual(f.map((x) => x.severity), ['error', 'info', 'warning', 'error', 'warning', 'error', 'error']);
       assert.equal(f[0].data?.replacement, 'torch_xla.sync');
       assert.match(f[0].message, /torch_xla\.sync\(\)/);
       assert.equal(f[0].range.end.character, 22);

@@ -122,6 +122,8 @@ describe('host-sync', () => {
     it('fires on print(tensor) and f-string interpolation of tensors, at the tensor', async () => {
       const f = await findingsOf('NRN355', loop('print(loss)\n        logger.info(f"step {step} loss {loss}")'));
       assert.deepEqual(at(f), [[8, 11], [9, 37]]);
+      const xm = await findingsOf('NRN355', loop('xm.master_print(loss)').replace('import numpy as np', 'import numpy as np\n    import torch_xla.core.xla_model as xm'));
+      assert.deepEqual(at(xm), [[9, 21]]);
     });
     it('does not fire on Python numbers, .item() values, the step index, or outside loops', async () => {
       assert.deepEqual(await findingsOf('NRN355', loop('print(step, loss.item())\n        print(f"step {step}")\n        v = loss.item()\n        print(v)')), []);
