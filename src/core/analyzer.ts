@@ -14,6 +14,9 @@ export interface AnalyzerSettings {
   ignore?: readonly string[];
   severity?: ReadonlyMap<string, SeverityOverride>;
   projectTarget?: Target | null;
+  /** Restrict analysis to these offsets (incremental analysis; see incremental.ts). */
+  ranges?: readonly (readonly [number, number])[];
+  origins?: Map<Finding, number>;
 }
 
 export interface NotebookResult {
@@ -43,6 +46,8 @@ export class Analyzer {
         projectTarget: settings.projectTarget,
         rules: this.rules(settings),
         severity: settings.severity,
+        ranges: settings.ranges,
+        origins: settings.origins,
         onRuleError: (rule, e) => {
           if (this.ruleErrors.length < 100) this.ruleErrors.push(`${rule.id}: ${(e as Error)?.stack ?? String(e)}`);
         },

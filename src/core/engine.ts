@@ -24,13 +24,36 @@ export interface AnalyzeOptions {
   severity?: ReadonlyMap<string, SeverityOverride>;
   /** Called when a rule throws; the rule's other findings are kept and analysis goes on. */
   onRuleError?(rule: Rule, error: unknown): void;
+  /** Only deliver trigger occurrences inside these [start, end) offsets (sorted); all when absent. */
+  ranges?: readonly (readonly [number, number])[];
+  /** Receives, for each finding, the offset of the trigger occurrence that produced it. */
+  origins?: Map<Finding, number>;
 }
 
 interface Dispatch {
   byWord: Map<string, Rule[]>;
   regex: RegExp;
 }
-const dispatchCache = new WeakMap<readonly Rule[], Dispatch>();
+const dispatchCache = new WeakMap<readonly Rule[], Map<string, Dispatch>>();
+
+/** The PyTorch ecosystem: importing any of these makes torch-family rules relevant. */
+export const TORCH_FAMILY = ['torch', 'torch_xla', 'torch_neuronx', 'torchvision', 'torchaudio', 'transformers', 'accelerate', 'trl', 'peft', 'diffusers', 'lightning', 'pytorch_lightning', 'timm', 'deepspeed', 'optimum', 'neuronx_distributed', 'apex'];
+const HF_FAMILY = ['transformers', 'trl', 'accelerate', 'diffusers', 'peft', 'sentence_transformers', 'optimum'];
+const JAX_FAMILY = ['jax', 'jaxlib', 'jax_neuronx', 'flax', 'optax', 'equinox'];
+const CATEGORY_REQUIRES: Record<string, readonly string[]> = {
+  'cuda-device': [], // `.cuda()` and "cuda" device strings mean the same thing in a helper module that imports nothing
+  'gpu-library': [], // the imports themselves are the findings
+  jax: JAX_FAMILY,
+  // dtype, operator and compile rules cover JAX code too.
+  dtype: [...TORCH_FAMILY, ...JAX_FAMILY],
+  'unsupported-op': [...TORCH_FAMILY, ...JAX_FAMILY],
+  compile: [...TORCH_FAMILY, ...JAX_FAMILY],
+  'optimum-neuron': HF_FAMILY,
+};
+
+export function requiredModules(rule: Rule): readonly string[] {
+  return rule.requires ?? CATEGORY_REQUIRES[rule.category] ?? TORCH_FAMILY;
+}
 
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -42,13 +65,21 @@ function wordsRegex(words: Iterable<string>): RegExp {
   return new RegExp(`\\b(?:${list.join('|') || '(?!)'})\\b`, 'g');
 }
 
-function dispatchFor(rules: readonly Rule[]): Dispatch {
-  let d = dispatchCache.get(rules);
+/** Dispatch tables for the rules whose required modules the file imports (cached per combination). */
+function dispatchFor(rules: readonly Rule[], sem: SemanticModel): Dispatch {
+  let perGate = dispatchCache.get(rules);
+  if (!perGate) dispatchCache.set(rules, (perGate = new Map()));
+  const active = rules.filter((r) => {
+    const req = requiredModules(r);
+    return req.length === 0 || req.some((m) => sem.imports_(m));
+  });
+  const key = active.map((r) => r.id).join(',');
+  let d = perGate.get(key);
   if (!d) {
     const byWord = new Map<string, Rule[]>();
-    for (const r of rules) for (const w of r.triggers) byWord.set(w, [...(byWord.get(w) ?? []), r]);
+    for (const r of active) for (const w of r.triggers) byWord.set(w, [...(byWord.get(w) ?? []), r]);
     d = { byWord, regex: wordsRegex(byWord.keys()) };
-    dispatchCache.set(rules, d);
+    perGate.set(key, d);
   }
   return d;
 }
@@ -67,8 +98,9 @@ export function analyzeTree(tree: Tree, text: string, options: AnalyzeOptions): 
   sem.target = target;
   const suppressions = parseSuppressions(text, tree.rootNode);
   if (suppressions.file) return { findings: [], target };
-  const { byWord, regex } = dispatchFor(options.rules);
+  const { byWord, regex } = dispatchFor(options.rules, sem);
   const findings = new Map<string, Finding>();
+  let origin = 0;
 
   const makeCtx = (rule: Rule): RuleContext => ({
     target,
@@ -86,7 +118,7 @@ export function analyzeTree(tree: Tree, text: string, options: AnalyzeOptions): 
         if (o.related) existing.related.push(...o.related);
         return;
       }
-      findings.set(key, {
+      const f: Finding = {
         rule: rule.id,
         category: rule.category,
         severity,
@@ -96,7 +128,9 @@ export function analyzeTree(tree: Tree, text: string, options: AnalyzeOptions): 
         fixable: !!rule.fixable,
         docs: rule.docs,
         ...(o.data ? { data: o.data } : {}),
-      });
+      };
+      findings.set(key, f);
+      options.origins?.set(f, origin);
     },
   });
   const contexts = new Map<Rule, RuleContext>();
@@ -115,6 +149,7 @@ export function analyzeTree(tree: Tree, text: string, options: AnalyzeOptions): 
     // An identifier must be exactly the word (\b is ASCII-only, Python identifiers are not).
     if (!inString && (node.startIndex !== start || node.endIndex !== start + written.length)) return;
     const hit: Hit = { word, written, node, inString };
+    origin = start;
     for (const r of rules) {
       try {
         r.visit(hit, ctxOf(r));
@@ -124,8 +159,13 @@ export function analyzeTree(tree: Tree, text: string, options: AnalyzeOptions): 
     }
   };
 
-  regex.lastIndex = 0;
-  for (let m = regex.exec(text); m; m = regex.exec(text)) visit(m[0], m[0], m.index);
+  const scan = (re: RegExp, deliver: (m: RegExpExecArray) => void) => {
+    for (const [from, to] of options.ranges ?? [[0, text.length] as const]) {
+      re.lastIndex = from;
+      for (let m = re.exec(text); m && m.index < to; m = re.exec(text)) deliver(m);
+    }
+  };
+  scan(regex, (m) => visit(m[0], m[0], m.index));
 
   // Aliases of trigger words: `import torch.nn.functional as F` delivers `F` as `functional`.
   const aliases = new Map<string, string>();
@@ -134,8 +174,7 @@ export function analyzeTree(tree: Tree, text: string, options: AnalyzeOptions): 
     if (b.local !== last && byWord.has(last)) aliases.set(b.local, last);
   }
   if (aliases.size) {
-    const re = wordsRegex(aliases.keys());
-    for (let m = re.exec(text); m; m = re.exec(text)) visit(aliases.get(m[0])!, m[0], m.index);
+    scan(wordsRegex(aliases.keys()), (m) => visit(aliases.get(m[0])!, m[0], m.index));
   }
 
   const out = [...findings.values()].filter((f) => !isSuppressed(suppressions, f));

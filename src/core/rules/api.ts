@@ -67,6 +67,13 @@ export interface RuleContext {
 }
 
 export interface Rule extends RuleMeta {
+  /**
+   * Modules the file must import (any of; prefixes match submodules) for the rule to run at all.
+   * Defaults by category (see `requiredModules` in engine.ts): torch-family rules need a PyTorch
+   * ecosystem import, jax rules a jax import, optimum-neuron rules a Hugging Face import. `[]` means
+   * the rule always runs. This is both a precision guard and what keeps plain Python fast.
+   */
+  requires?: readonly string[];
   /** Words whose occurrence can anchor a finding. Identifiers and words inside strings. */
   triggers: readonly string[];
   /** Called once per occurrence of one of `triggers` outside comments. */

@@ -39,6 +39,7 @@ export class SemanticModel implements Semantic {
   private _classes?: Map<string, Node>;
   private _blocks?: Block[];
   private readonly idents = new Map<string, Node[]>();
+  private readonly importsMemo = new Map<string, boolean>();
   private readonly values = new Map<number, ConstValue | null>();
   private readonly calls = new Map<number, CallInfo>();
   private readonly loopKinds = new Map<number, LoopKind>();
@@ -105,8 +106,13 @@ export class SemanticModel implements Semantic {
   }
 
   imports_(module: string): boolean {
-    const pre = module + '.';
-    return this.imports.some((b) => b.qname === module || b.qname.startsWith(pre));
+    let v = this.importsMemo.get(module);
+    if (v === undefined) {
+      const pre = module + '.';
+      v = this.imports.some((b) => b.qname === module || b.qname.startsWith(pre));
+      this.importsMemo.set(module, v);
+    }
+    return v;
   }
 
   binding(local: string): ImportBinding | undefined {

@@ -77,6 +77,8 @@ export interface Semantic {
   loopOf(node: Node): LoopInfo | null;
   /** True when node is inside a training or evaluation loop (possibly through a same-file helper called from one). */
   inHotLoop(node: Node): boolean;
+  /** Every identifier spelled `word` in [from, to) (whole file by default), in source order. */
+  identifiersIn(word: string, from?: number, to?: number): Node[];
   /** Places where a simple name (module- or function-level variable) is read, excluding its assignments. */
   usesOf(name: string, scopeOf?: Node): Node[];
   /** Assignment right-hand sides bound to a simple name in the scope of `at` (or module scope). */

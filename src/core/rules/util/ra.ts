@@ -90,8 +90,18 @@ export function fileHasCall(ctx: RuleContext, node: Node, key: string, pred: (c:
 }
 
 /** The file runs a backward pass (`x.backward()`), i.e. it trains. */
-export function fileTrains(ctx: RuleContext, node: Node): boolean {
-  return fileHasCall(ctx, node, 'backward', (c) => c.method === 'backward');
+export function fileTrains(ctx: RuleContext, _node: Node): boolean {
+  return backwardCalls(ctx).length > 0;
+}
+
+/** Every `x.backward(…)` call in the file, found through the text (a whole-tree walk is too slow while typing). */
+function backwardCalls(ctx: RuleContext): CallInfo[] {
+  return cached(ctx, 'backwardCalls', () =>
+    ctx.sem
+      .identifiersIn('backward')
+      .map((id) => ctx.sem.callOf(id))
+      .filter((c): c is CallInfo => !!c && c.method === 'backward'),
+  );
 }
 
 export function usesXla(ctx: RuleContext): boolean {
@@ -277,7 +287,7 @@ function hasBackward(ctx: RuleContext, e: Node): boolean {
   if (!key) return false;
   const set = cached(ctx, 'backwardReceivers', () => {
     const s = new Set<string>();
-    for (const c of fileCalls(ctx, e)) if (c.method === 'backward' && c.receiver) {
+    for (const c of backwardCalls(ctx)) if (c.receiver) {
       const d = ctx.sem.dottedName(unparen(c.receiver));
       if (d) s.add(d);
       // scaler.scale(loss).backward()

@@ -1,0 +1,147 @@
+// Keystroke-speed analysis for the editor. Findings are memoised per top-level definition (def,
+// class): while a user types inside one function, only that function (plus the module-level
+// statements, which every definition may depend on) is re-analysed; the other definitions reuse
+// their findings, shifted to their new lines.
+//
+// Correctness: a definition's findings may depend on the rest of the file (imports, module-level
+// constants, which functions run a training step, which classes exist, the target stack). All of
+// that is folded into a context key; when it changes, everything is recomputed. What the key
+// cannot see (a rule reading text from another function) is corrected by the full pass the editor
+// runs when typing pauses (`analyzeFull`).
+import type { Tree } from 'web-tree-sitter';
+import type { Finding } from './types';
+import type { Analyzer, AnalyzerSettings } from './analyzer';
+import type { AnalysisResult } from './engine';
+
+interface Unit {
+  start: number;
+  end: number;
+  row: number;
+  text: string;
+  isDef: boolean;
+}
+
+interface Cached {
+  /** Findings with lines relative to the unit's first line. */
+  findings: Finding[];
+}
+
+const DEF_TYPES = new Set(['function_definition', 'class_definition', 'decorated_definition']);
+const STEP = /\.\s*backward\s*\(|\boptimizer_step\s*\(|\.\s*step\s*\(|no_grad|inference_mode/;
+
+function shift(f: Finding, dl: number): Finding {
+  const mv = (r: Finding['range']) => ({ start: { line: r.start.line + dl, character: r.start.character }, end: { line: r.end.line + dl, character: r.end.character } });
+  return { ...f, range: mv(f.range), related: f.related.map((r) => ({ ...r, range: mv(r.range) })) };
+}
+
+export interface IncrementalStats {
+  units: number;
+  reanalysed: number;
+}
+
+export class IncrementalAnalysis {
+  private contextKey = '';
+  private readonly cache = new Map<string, Cached>();
+  lastStats: IncrementalStats = { units: 0, reanalysed: 0 };
+
+  constructor(private readonly analyzer: Analyzer) {}
+
+  /** Full analysis; also refreshes the per-definition memo. */
+  analyzeFull(text: string, settings: AnalyzerSettings, tree: Tree): AnalysisResult {
+    this.cache.clear();
+    this.contextKey = '';
+    return this.analyze(text, settings, tree);
+  }
+
+  analyze(text: string, settings: AnalyzerSettings, tree: Tree): AnalysisResult {
+    const units: Unit[] = [];
+    for (const n of tree.rootNode.namedChildren) {
+      units.push({ start: n.startIndex, end: n.endIndex, row: n.startPosition.row, text: text.slice(n.startIndex, n.endIndex), isDef: DEF_TYPES.has(n.type) });
+    }
+    const key = this.keyOf(text, units, settings);
+    if (key !== this.contextKey) {
+      this.cache.clear();
+      this.contextKey = key;
+    }
+    // Module-level code is always re-analysed; definitions only when their text is new.
+    const dirty = units.filter((u) => !u.isDef || !this.cache.has(u.text));
+    const ranges: [number, number][] = [];
+    // Comments and blank lines between units belong to no unit: include the gaps so a trigger
+    // there is still seen (they are cheap, and rules ignore comments anyway).
+    let prevEnd = 0;
+    for (const u of units) {
+      if (u.start > prevEnd) ranges.push([prevEnd, u.start]);
+      if (dirty.includes(u)) ranges.push([u.start, u.end]);
+      prevEnd = u.end;
+    }
+    if (prevEnd < text.length) ranges.push([prevEnd, text.length]);
+    const merged: [number, number][] = [];
+    for (const r of ranges) {
+      const last = merged[merged.length - 1];
+      if (last && last[1] >= r[0]) last[1] = Math.max(last[1], r[1]);
+      else merged.push([...r]);
+    }
+    const origins = new Map<Finding, number>();
+    const r = this.analyzer.analyzeText(text, { ...settings, ranges: merged, origins }, tree);
+
+    // Memoise the findings of each re-analysed definition that stay inside it.
+    const byUnit = new Map<Unit, Finding[]>();
+    for (const f of r.findings) {
+      const o = origins.get(f) ?? -1;
+      const u = dirty.find((x) => x.isDef && o >= x.start && o < x.end);
+      if (u) byUnit.set(u, [...(byUnit.get(u) ?? []), f]);
+    }
+    for (const u of dirty) {
+      if (!u.isDef) continue;
+      const fs = byUnit.get(u) ?? [];
+      const endRow = u.row + (u.text.match(/\n/g)?.length ?? 0);
+      const inside = (rg: Finding['range']) => rg.start.line >= u.row && rg.end.line <= endRow;
+      if (fs.every((f) => inside(f.range) && f.related.every((x) => inside(x.range) && x.cell === undefined))) {
+        this.cache.set(u.text, { findings: fs.map((f) => shift(f, -u.row)) });
+      }
+    }
+    const out = [...r.findings];
+    const seen = new Set(out.map((f) => `${f.rule}:${f.range.start.line}:${f.range.start.character}`));
+    for (const u of units) {
+      if (!u.isDef || dirty.includes(u)) continue;
+      for (const f of this.cache.get(u.text)!.findings) {
+        const g = shift(f, u.row);
+        const k = `${g.rule}:${g.range.start.line}:${g.range.start.character}`;
+        if (!seen.has(k)) {
+          seen.add(k);
+          out.push(g);
+        }
+      }
+    }
+    out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
+    this.lastStats = { units: units.length, reanalysed: dirty.length };
+    return { findings: out, target: r.target };
+  }
+
+  /**
+   * What a definition's findings may depend on outside itself: module-level code (imports,
+   * constants, scripts), the settings, and each definition's outline (its header, the names it
+   * defines, whether it runs a training step and which same-file functions it calls).
+   */
+  private keyOf(text: string, units: Unit[], settings: AnalyzerSettings): string {
+    const parts: string[] = [JSON.stringify([settings.target, settings.projectTarget, settings.select, settings.ignore, [...(settings.severity ?? [])]])];
+    const defNames = new Set<string>();
+    for (const u of units) if (u.isDef) for (const m of u.text.matchAll(/^[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+(\w+)/gm)) defNames.add(m[1]);
+    for (const u of units) {
+      if (!u.isDef) {
+        parts.push(u.text);
+        continue;
+      }
+      const outline: string[] = [];
+      for (const line of u.text.split('\n')) {
+        const t = line.trimStart();
+        if (t.startsWith('def ') || t.startsWith('class ') || t.startsWith('async def ') || t.startsWith('@')) outline.push(line);
+      }
+      const calls = [...u.text.matchAll(/\b(\w+)\s*\(/g)].map((m) => m[1]).filter((n) => defNames.has(n));
+      parts.push(`${outline.join('\n')}|${STEP.test(u.text)}|${[...new Set(calls)].sort().join(',')}`);
+    }
+    // Global switches that can appear anywhere in the file.
+    parts.push(String(/neuron:\s*ignore-file/.test(text.split('\n', 20).join('\n'))), String(/["']neuron["']/.test(text)), String(/torch_xla|MpDeviceLoader|mark_step|\.sync\(/.test(text)));
+    return parts.join('\u0000');
+  }
+}

@@ -1,0 +1,33 @@
+import { strict as assert } from 'node:assert';
+import { IncrementalAnalysis } from '../../../src/core/incremental';
+import { torchModule } from '../../../bench/corpus';
+import { analyzer } from '../helpers';
+
+describe('incremental analysis (per-definition memo)', () => {
+  it('matches a full analysis after every edit, re-analysing only what changed', async () => {
+    const a = await analyzer();
+    let text = torchModule(800);
+    const inc = new IncrementalAnalysis(a);
+    const settings = { target: 'auto' as const };
+    let tree = a.parser.parse(text);
+    inc.analyzeFull(text, settings, tree);
+    let seed = 3;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const inserts = [' ', 'x', '\n    y = t.cuda()', '\n    z = loss.item()', '# c', ')', '\n'];
+    let partial = 0;
+    for (let n = 0; n < 40; n++) {
+      const lines = text.split('\n');
+      const line = Math.floor(rnd() * lines.length);
+      const off = lines.slice(0, line).join('\n').length + (line ? 1 : 0) + lines[line].length;
+      text = text.slice(0, off) + inserts[n % inserts.length] + text.slice(off);
+      tree.delete();
+      tree = a.parser.parse(text);
+      const fast = inc.analyze(text, settings, tree);
+      if (inc.lastStats.reanalysed < inc.lastStats.units) partial++;
+      const full = a.analyzeText(text, settings, tree);
+      assert.deepEqual(fast.findings, full.findings, `edit ${n} at line ${line}`);
+    }
+    assert.ok(partial > 20, `most edits should reuse memoised definitions (${partial}/40)`);
+    tree.delete();
+  });
+});
