@@ -15,6 +15,7 @@ import { rules as gpuLibrary } from './gpu-library';
 import { rules as compile } from './compile';
 import { rules as jax } from './jax';
 import { rules as optimumNeuron } from './optimum-neuron';
+import { FIXABLE_RULES } from '../fixes/catalog';
 
 export const ALL_RULES: readonly Rule[] = [
   ...cudaDevice,
@@ -31,6 +32,8 @@ export const ALL_RULES: readonly Rule[] = [
   ...jax,
   ...optimumNeuron,
 ].sort((a, b) => a.id.localeCompare(b.id));
+// Rules the fix engine rewrites automatically (issue #4).
+for (const r of ALL_RULES) if (FIXABLE_RULES.has(r.id)) r.fixable = true;
 
 const byId = new Map(ALL_RULES.map((r) => [r.id, r]));
 export function ruleById(id: string): Rule | undefined {

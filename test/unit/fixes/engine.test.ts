@@ -4,7 +4,9 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyEdits, diffToEdits, unifiedDiff } from '../../../src/core/fixes';
+import { applyEdits, diffToEdits, unifiedDiff, FIXERS } from '../../../src/core/fixes';
+import { FIXABLE_RULES } from '../../../src/core/fixes/catalog';
+import { ruleById } from '../../../src/core/rules';
 import { applyOffsetEdits } from '../../../src/core/fixes/text';
 import { optimumApi } from '../../../src/core/fixes/fixers/hf';
 import { readOptimumNeuronPin } from '../../../src/core/fixes/pins';
@@ -211,5 +213,16 @@ describe('CLI: check --diff / --fix', function () {
     const doc = JSON.parse(again.out);
     assert.equal(doc.files[0].changed, false);
     assert.ok(doc.errorsLeft >= 1);
+  });
+});
+
+describe('fix engine: catalog', () => {
+  it('every rule marked fixable by the fix engine exists and is claimed by a fixer', () => {
+    const claimed = new Set(FIXERS.flatMap((f) => f.rules ?? []));
+    for (const id of FIXABLE_RULES) {
+      assert.ok(ruleById(id), `${id} is in the rule catalog`);
+      assert.ok(claimed.has(id), `${id} is claimed by a fixer`);
+      assert.equal(ruleById(id)!.fixable, true);
+    }
   });
 });
