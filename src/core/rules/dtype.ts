@@ -159,6 +159,17 @@ function methodReceiver(ctx: RuleContext, call: CallInfo, methods: readonly stri
   return call.receiver;
 }
 
+const usesCache = new WeakMap<object, Map<string, Node[]>>();
+/** `sem.usesOf` memoised per file, name and scope (several rules ask for the same name). */
+function usesCached(ctx: RuleContext, name: string, at: Node): Node[] {
+  let m = usesCache.get(ctx.sem);
+  if (!m) usesCache.set(ctx.sem, (m = new Map()));
+  const key = `${name}@${ctx.sem.scopeOf(at)?.id ?? -1}`;
+  let v = m.get(key);
+  if (!v) m.set(key, (v = ctx.sem.usesOf(name, at)));
+  return v;
+}
+
 /**
  * Integer tensors, found from a trigger word inside them (`x.long()`, `torch.arange(n)`,
  * `dtype=torch.int64`), that are operands of the binary operator `op`: either directly
@@ -187,7 +198,7 @@ function intOperandsOf(ctx: RuleContext, node: Node, call: CallInfo | null, op: 
   if (asg?.type === 'assignment' && same(asg.childForFieldName('right'), expr)) {
     const left = asg.childForFieldName('left');
     if (left?.type !== 'identifier') return [];
-    for (const use of ctx.sem.usesOf(left.text, asg)) if (isOperand(use) && intTensorKind(ctx.sem, use) === kind) out.push({ node: use, kind });
+    for (const use of usesCached(ctx, left.text, asg)) if (isOperand(use) && intTensorKind(ctx.sem, use) === kind) out.push({ node: use, kind });
   }
   return out;
 }

@@ -269,8 +269,21 @@ function isIntScalarExpr(sem: Semantic, node: Node): boolean {
  * `torch.arange(10)`, `torch.randint(...)`, `torch.tensor([1, 2])`, `torch.zeros(n, dtype=torch.long)`,
  * `a.astype(jnp.int32)`, or a name bound once to one of these. Otherwise null.
  */
+const kindCache = new WeakMap<Semantic, Map<number, IntKind | null>>();
+
 export function intTensorKind(sem: Semantic, expr: Node | undefined | null, depth = 0): IntKind | null {
   if (!expr || depth > 4) return null;
+  let cache = kindCache.get(sem);
+  if (!cache) kindCache.set(sem, (cache = new Map()));
+  const hit = cache.get(expr.id);
+  if (hit !== undefined) return hit;
+  cache.set(expr.id, null); // cycle guard (`x = x.long()`)
+  const kind = intTensorKindUncached(sem, expr, depth);
+  cache.set(expr.id, kind);
+  return kind;
+}
+
+function intTensorKindUncached(sem: Semantic, expr: Node, depth: number): IntKind | null {
   if (expr.type === 'parenthesized_expression') return intTensorKind(sem, expr.namedChild(0), depth + 1);
   if (expr.type === 'identifier') {
     if (sem.qualifiedName(expr)) return null;
@@ -324,8 +337,21 @@ const NOT_TENSOR_FACTORIES =
   /^torch\.(nn|optim|utils|cuda|distributed|backends|jit|compile|hub|load|save|device|Size|dtype|Generator|finfo|iinfo|get_\w+|set_\w+|is_\w+|manual_seed|no_grad|enable_grad|inference_mode|autocast|amp|profiler|autograd|onnx|export|fx|library|ops|testing|multiprocessing|package|overrides|_\w+)\b/;
 
 /** The receiver looks like a torch tensor: built by a `torch.*` call (or a name bound once to one). */
+const tensorCache = new WeakMap<Semantic, Map<number, boolean>>();
+
 export function isTorchTensorExpr(sem: Semantic, expr: Node | null | undefined, depth = 0): boolean {
   if (!expr || depth > 4) return false;
+  let cache = tensorCache.get(sem);
+  if (!cache) tensorCache.set(sem, (cache = new Map()));
+  const hit = cache.get(expr.id);
+  if (hit !== undefined) return hit;
+  cache.set(expr.id, false);
+  const v = isTorchTensorExprUncached(sem, expr, depth);
+  cache.set(expr.id, v);
+  return v;
+}
+
+function isTorchTensorExprUncached(sem: Semantic, expr: Node, depth: number): boolean {
   if (expr.type === 'parenthesized_expression') return isTorchTensorExpr(sem, expr.namedChild(0), depth + 1);
   if (expr.type === 'identifier') {
     if (sem.qualifiedName(expr)) return false;
