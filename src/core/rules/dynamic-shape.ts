@@ -205,16 +205,19 @@ const whereOneArg: Rule = {
   },
 };
 
-/** A condition that reads tensor values: `.any()`/`.all()`/`.item()`, comparisons with tensors, torch.isnan/equal/allclose. */
-function tensorCondition(ctx: RuleContext, cond: Node): boolean {
-  return (
+/**
+ * How a condition reads tensor values: `implicit` (a tensor used as a truth value or compared:
+ * `.any()`, `loss > x`, `torch.isnan(…)`), `item` (only through explicit `.item()` calls), or null.
+ */
+function tensorCondition(ctx: RuleContext, cond: Node): 'implicit' | 'item' | null {
+  let item = false;
+  const implicit =
     findAll(cond, (n) => {
       if (n.type === 'call') {
         const c = ctx.sem.call(n);
         if (c.qname && /^torch\.(?:any|all|equal|allclose|isnan|isinf|is_nonzero)$/.test(c.qname)) return true;
-        if (!c.qname && c.method && /^(?:any|all|item)$/.test(c.method) && c.receiver && !isForeignArray(ctx, c.receiver)) {
-          return c.method === 'item' ? isTensorish(ctx, c.receiver) || !ctx.sem.isUserObject(c.receiver) : isTensorish(ctx, c.receiver);
-        }
+        if (!c.qname && c.method && /^(?:any|all)$/.test(c.method) && c.receiver && !isForeignArray(ctx, c.receiver)) return isTensorish(ctx, c.receiver);
+        if (!c.qname && c.method === 'item' && c.receiver && !isForeignArray(ctx, c.receiver) && !ctx.sem.isUserObject(c.receiver)) item = true;
         return false;
       }
       if (n.type === 'comparison_operator') {
@@ -222,8 +225,22 @@ function tensorCondition(ctx: RuleContext, cond: Node): boolean {
         return n.namedChildren.some((k) => isTensorish(ctx, k));
       }
       return false;
-    }).length > 0
-  );
+    }).length > 0;
+  return implicit ? 'implicit' : item ? 'item' : null;
+}
+
+/** The statements a condition governs run tensor work (so each branch records a different graph). */
+function branchRunsTensorOps(ctx: RuleContext, stmt: Node, cond: Node): boolean {
+  return findAll(stmt, (n) => {
+    if (n.startIndex >= cond.startIndex && n.endIndex <= cond.endIndex) return false;
+    if (n.type !== 'call' && n.type !== 'augmented_assignment' && n.type !== 'assignment') return false;
+    if (n.type !== 'call') {
+      const r = n.childForFieldName('right');
+      return !!r && isTensorish(ctx, r);
+    }
+    const c = ctx.sem.call(n);
+    return (c.method !== null && /^(?:backward|step|zero_grad)$/.test(c.method)) || isTensorish(ctx, n);
+  }).length > 0;
 }
 
 const CONDITION_PARENTS = new Set(['if_statement', 'elif_clause', 'while_statement']);
@@ -248,7 +265,10 @@ const controlFlow: Rule = {
     if (!region) return;
     for (const stmt of findAll(region, (n) => CONDITION_PARENTS.has(n.type) || n.type === 'conditional_expression')) {
       const cond = stmt.type === 'conditional_expression' ? stmt.namedChildren[1] : stmt.childForFieldName('condition');
-      if (!cond || !tensorCondition(ctx, cond)) continue;
+      const kind = cond ? tensorCondition(ctx, cond) : null;
+      if (!cond || !kind) continue;
+      // With an explicit `.item()` the sync is NRN351's finding; here only a graph that differs per branch counts.
+      if (kind === 'item' && !branchRunsTensorOps(ctx, stmt, cond)) continue;
       // Skip nested functions (e.g. closures given to add_step_closure): they run after the step.
       const fn = enclosingFunction(stmt);
       if (fn && fn.startIndex > region.startIndex && fn.endIndex <= region.endIndex) continue;

@@ -134,7 +134,7 @@ describe('dynamic-shape', () => {
             loss.backward()
             optimizer.step()
             if loss.item() < best:
-                best = loss.item()
+                loss = loss * 0.5
         class Net(torch.nn.Module):
             def forward(self, x):
                 if (x > 0).any():
@@ -157,6 +157,12 @@ describe('dynamic-shape', () => {
         loss = model(x)
         if loss > 3:
             pass
+        for x, y in train_loader:
+            loss = criterion(model(x), y)
+            loss.backward()
+            optimizer.step()
+            if loss.item() > 20:
+                raise RuntimeError("diverged")
       `);
       assert.deepEqual(f, []);
     });
