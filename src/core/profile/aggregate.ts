@@ -65,8 +65,9 @@ export class DeviceAggregator {
     return l;
   }
 
+  /** `pcore`: physical core under LNC=2 (Parquet pcore_idx); core > 0 gets its own lanes ("Tensor #1"). */
   addInstruction(engineRaw: string, track: string | null, start: number, dur: number, opcode: string, hloRaw: string | null,
-    layer: string | null, source: string | null, waitNs: number | null): void {
+    layer: string | null, source: string | null, waitNs: number | null, pcore = 0): void {
     if (!Number.isFinite(start)) return;
     const d = Number.isFinite(dur) && dur > 0 ? dur : 0;
     this.instructions++;
@@ -101,10 +102,11 @@ export class DeviceAggregator {
       l.timeNs += d;
       l.count++;
     }
-    const laneKey = track || rawEng;
+    const laneKey = pcore > 0 ? `${track || rawEng}#${pcore}` : track || rawEng;
     let li = this.laneByTrack.get(laneKey);
     if (li === undefined) {
-      li = this.lane(`engine:${track || eng}`, track || engineRaw || eng, 'engine');
+      const suffix = pcore > 0 ? ` #${pcore}` : '';
+      li = this.lane(`engine:${track || eng}${suffix}`, `${track || engineRaw || eng}${suffix}`, 'engine');
       this.laneByTrack.set(laneKey, li);
     }
     let nameIdx = this.opcodeNameCache.get(opcode);

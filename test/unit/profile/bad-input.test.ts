@@ -155,6 +155,26 @@ describe('profile readers: bad input', () => {
     assert.ok(a.sectionsRead?.includes('ActiveTime'));
   });
 
+  it('Parquet: minimal Instruction table (required columns only, lower-case engines, LNC=2 pcore_idx)', async () => {
+    const { parquetWriteBuffer } = await import('hyparquet-writer');
+    const n = 8;
+    const buf = parquetWriteBuffer({ columnData: [
+      { name: 'start_ts', data: Array.from({ length: n }, (_, i) => BigInt(1000 + i * 100)), type: 'INT64' },
+      { name: 'end_ts', data: Array.from({ length: n }, (_, i) => BigInt(1000 + i * 100 + 50)), type: 'INT64' },
+      { name: 'engine', data: Array.from({ length: n }, (_, i) => (i % 2 ? 'vector' : 'tensor')), type: 'STRING' },
+      { name: 'opcode', data: Array.from({ length: n }, () => 'OP'), type: 'STRING' },
+      { name: 'pcore_idx', data: Array.from({ length: n }, (_, i) => BigInt(i < 4 ? 0 : 1)), type: 'INT64' },
+    ] });
+    const d = join(t.dir, 'min');
+    mkdirSync(d);
+    writeFileSync(join(d, 'Instruction.parquet'), Buffer.from(buf));
+    const m = await loadProfile(d);
+    assert.equal(m.format, 'parquet');
+    assert.deepEqual(m.engines.map((e) => [e.name, e.instructionCount, e.instructionTimeNs]), [['tensor', 4, 200], ['vector', 4, 200]]);
+    assert.equal(m.totalTimeNs, 750, 'span from end_ts when duration_ns is absent');
+    assert.deepEqual(m.timeline?.lanes.map((l) => l.label).sort(), ['tensor', 'tensor #1', 'vector', 'vector #1']);
+  });
+
   it('Parquet: unknown schema version is reported', async () => {
     const d = join(t.dir, 'v9');
     cpSync(join(FIX, 'parquet/small@latest'), d, { recursive: true });

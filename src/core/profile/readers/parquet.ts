@@ -235,18 +235,19 @@ export async function readParquetDir(path: string, source: string, opts: ReaderO
   // 1M-row int64 column for a single total.)
   const hasFw = tables.has('FrameworkNode');
   const instrCols = ['start_ts', 'duration_ns', 'end_ts', 'engine', 'timeline_track', 'opcode', 'hlo_name',
-    ...(hasFw ? [] : ['layer']), 'nki_source_location', ...(hasStackTables ? ['stack_frame_ids'] : [])];
+    ...(hasFw ? [] : ['layer']), 'nki_source_location', 'pcore_idx', ...(hasStackTables ? ['stack_frame_ids'] : [])];
   const gotInstr = await scanBig('Instruction', instrCols, ['start_ts', 'engine', 'opcode'], (c, n) => {
     const st = toF64(c.start_ts!, n), du = c.duration_ns ? toF64(c.duration_ns, n) : null, en = !du && c.end_ts ? toF64(c.end_ts, n) : null;
     const eng = c.engine!, tr = c.timeline_track, op = c.opcode!;
     const hlo = c.hlo_name, layer = c.layer, nki = c.nki_source_location, sf = c.stack_frame_ids ?? null;
+    const pc = c.pcore_idx ? toF64(c.pcore_idx, n) : null;
     for (let i = 0; i < n; i++) {
       const s = st[i];
       const d = du ? du[i] : en ? en[i] - s : 0;
       const h = hlo ? (hlo[i] as string | null) : null;
       if (sf && h && !firstStack.has(h)) { const ids = asStr(sf, i); if (ids) firstStack.set(h, ids); }
       agg.addInstruction(asStr(eng, i) ?? '', tr ? (tr[i] as string | null) : null, s, d, asStr(op, i) ?? '?', h || null,
-        layer ? (layer[i] as string | null) || null : null, nki ? (nki[i] as string | null) || null : null, null);
+        layer ? (layer[i] as string | null) || null : null, nki ? (nki[i] as string | null) || null : null, null, pc ? pc[i] || 0 : 0);
     }
   }, ['end_ts']);
   if (!gotInstr && !tables.has('Instruction')) w.push('No Instruction table: no engine timeline or per-op times.');
