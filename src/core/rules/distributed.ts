@@ -97,6 +97,7 @@ const ddpOnXla: Rule = {
   why: 'The Neuron conversion of DDP scripts drops `DistributedDataParallel` and uses XLA collectives (`xm.optimizer_step` all-reduces gradients). Native TorchNeuron supports DDP as-is.',
   fix: 'Remove `DDP(model, …)`; use `xm.optimizer_step(optimizer)` (or `xm.reduce_gradients`), `pl.MpDeviceLoader`, the `xla` process-group backend, and `torchrun --nproc_per_node=<cores>`.',
   docs: RA_DOCS.programmingGuide,
+  fixable: true,
   source: 'NRN-PT-025',
   stackNote: 'Native TorchNeuron supports DDP unchanged, so the rule is off there.',
   triggers: ['DistributedDataParallel'],
