@@ -30,7 +30,7 @@ export class DiagnosticsController implements vscode.Disposable {
           return;
         }
         this.engine.onChange(e);
-        this.schedule(e.document);
+        this.schedule(e.document, undefined, 'fast');
       }),
       vscode.workspace.onDidCloseTextDocument((d) => {
         if (d.uri.scheme === 'vscode-notebook-cell') return; // the notebook's close clears its cells
@@ -81,22 +81,37 @@ export class DiagnosticsController implements vscode.Disposable {
     this.timers.delete(key);
   }
 
-  schedule(doc: vscode.TextDocument, delay?: number): void {
+  /**
+   * Typing schedules a fast pass (only the definitions that changed) after the debounce, then a
+   * full pass once typing has paused for a while, which settles effects across definitions.
+   */
+  schedule(doc: vscode.TextDocument, delay?: number, mode: 'fast' | 'full' = 'full'): void {
     if (!this.isPython(doc) || doc.uri.scheme === 'vscode-notebook-cell') return;
     const key = doc.uri.toString();
     this.cancel(key);
-    const ms = delay ?? this.engine.settings(doc.uri).debounceMs;
+    const debounce = this.engine.settings(doc.uri).debounceMs;
+    const ms = delay ?? debounce;
     this.timers.set(
       key,
       setTimeout(() => {
         this.timers.delete(key);
-        if (!doc.isClosed) this.analyze(doc);
+        if (doc.isClosed) return;
+        this.analyze(doc, mode);
+        if (mode === 'fast') {
+          this.timers.set(
+            key,
+            setTimeout(() => {
+              this.timers.delete(key);
+              if (!doc.isClosed) this.analyze(doc, 'full');
+            }, Math.max(400, debounce * 3)),
+          );
+        }
       }, ms),
     );
   }
 
-  /** Analyse now (also used by tests and commands through `neuron.analyzeFile`). */
-  analyze(doc: vscode.TextDocument): NeuronDiagnostic[] {
+  /** Analyse now. */
+  analyze(doc: vscode.TextDocument, mode: 'fast' | 'full' = 'full'): NeuronDiagnostic[] {
     const s = this.engine.settings(doc.uri);
     if (!s.enable || this.excluded(doc.uri, s.exclude)) {
       this.collection.delete(doc.uri);
@@ -104,14 +119,14 @@ export class DiagnosticsController implements vscode.Disposable {
     }
     try {
       const t0 = performance.now();
-      const r = this.engine.analyzeDocument(doc, s);
+      const r = this.engine.analyzeDocument(doc, s, mode);
       if (r.skipped) this.log.info(`${vscode.workspace.asRelativePath(doc.uri)}: not analysed, ${r.skipped}`);
       const hints = hintRules(doc.uri);
       const diags = r.findings.map((f) => new NeuronDiagnostic(f, doc.uri, hints));
       this.collection.set(doc.uri, diags);
       this.lastTarget.set(doc.uri.toString(), r.target);
       this.targetEmitter.fire({ uri: doc.uri, target: r.target });
-      this.log.trace(`${vscode.workspace.asRelativePath(doc.uri)}: ${diags.length} findings in ${(performance.now() - t0).toFixed(1)} ms`);
+      this.log.trace(`${vscode.workspace.asRelativePath(doc.uri)}: ${diags.length} findings in ${(performance.now() - t0).toFixed(1)} ms (${mode})`);
       return diags;
     } catch (e) {
       this.log.error(`analysis of ${doc.uri.toString()} failed`, e);

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { Analyzer } from '../core/analyzer';
 import { TreeCache } from '../core/python/treeCache';
+import { IncrementalAnalysis } from '../core/incremental';
 import type { Finding, Target } from '../core/types';
 import { buildNotebookProgram, mapNotebookFindings } from '../core/notebook';
 import { settingsFor, type EditorSettings } from './settings';
@@ -22,6 +23,8 @@ export interface NotebookAnalysis {
 
 export class EngineService implements vscode.Disposable {
   readonly trees: TreeCache;
+  /** Per-document memo of findings per top-level definition (keystroke-speed re-analysis). */
+  private readonly memos = new Map<string, IncrementalAnalysis>();
   constructor(readonly analyzer: Analyzer) {
     this.trees = new TreeCache(analyzer.parser, 64);
   }
@@ -35,12 +38,19 @@ export class EngineService implements vscode.Disposable {
     return settingsFor(uri);
   }
 
-  /** Findings for a Python text document, re-parsing incrementally from the cached tree. */
-  analyzeDocument(doc: vscode.TextDocument, settings = this.settings(doc.uri)): DocumentAnalysis {
+  /**
+   * Findings for a Python text document, re-parsing incrementally from the cached tree. `fast`
+   * re-analyses only the definitions that changed (while typing); `full` re-analyses everything
+   * (on open, on save, and when typing pauses, to settle effects across definitions).
+   */
+  analyzeDocument(doc: vscode.TextDocument, settings = this.settings(doc.uri), mode: 'fast' | 'full' = 'full'): DocumentAnalysis {
     const text = doc.getText();
     if (text.length > settings.maxBytes) return { findings: [], target: 'xla', skipped: `larger than neuron.maxFileSizeKb (${Math.round(settings.maxBytes / 1024)} KB)` };
-    const tree = this.trees.get(doc.uri.toString(), doc.version, text);
-    const r = this.analyzer.analyzeText(text, settings, tree);
+    const key = doc.uri.toString();
+    const tree = this.trees.get(key, doc.version, text);
+    let memo = this.memos.get(key);
+    if (!memo) this.memos.set(key, (memo = new IncrementalAnalysis(this.analyzer)));
+    const r = mode === 'fast' ? memo.analyze(text, settings, tree) : memo.analyzeFull(text, settings, tree);
     return { findings: r.findings, target: r.target };
   }
 
@@ -76,10 +86,12 @@ export class EngineService implements vscode.Disposable {
 
   forget(uri: vscode.Uri): void {
     this.trees.delete(uri.toString());
+    this.memos.delete(uri.toString());
   }
 
   dispose(): void {
     this.trees.clear();
+    this.memos.clear();
     this.analyzer.parser.dispose();
   }
 }

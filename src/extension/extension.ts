@@ -7,7 +7,7 @@ import { registerStatusBar, selectTarget } from './statusBar';
 import { analyzeWorkspace, showRuleDocs } from './commands';
 import { createLogger } from './log';
 import { registerFixes } from './fixes';
-// import { registerProfileViewer } from './profile';  // enabled once the profile viewer lands
+import { registerProfileViewer } from './profile';
 
 export interface NeuronLensApi {
   engine: EngineService;
@@ -17,7 +17,7 @@ export interface NeuronLensApi {
 export async function activate(context: vscode.ExtensionContext): Promise<NeuronLensApi> {
   const log = createLogger(context);
   // The profile viewer does not need the parser; register it first so it works even if the wasm fails.
-  // registerProfileViewer(context);
+  registerProfileViewer(context);
   const engine = await EngineService.create(context);
   const diagnostics = new DiagnosticsController(engine, log);
   context.subscriptions.push(
