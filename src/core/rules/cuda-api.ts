@@ -3,7 +3,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Rule, RuleContext } from './api';
 import type { Severity } from '../types';
-import { RA_DOCS, chainOf, conditionRoot, guardedByCudaCheck, isConditionOf, qnameAt, same, stringOf } from './util/ra';
+import { RA_DOCS, chainOf, conditionRoot, findAll, guardedByCudaCheck, isConditionOf, qnameAt, same, stringOf } from './util/ra';
 
 const CPU_BUILD = 'Neuron PyTorch wheels are CPU builds, so there is no CUDA runtime behind `torch.cuda`.';
 
@@ -123,8 +123,22 @@ const DEVICE_PATH = /cuda|gpu|device|\.to\(|nccl|amp\b|autocast|GradScaler|half\
 function branchesChooseDevice(cond: Node): boolean {
   const stmt = cond.parent;
   if (!stmt) return false;
-  const text = (stmt.text.slice(0, cond.startIndex - stmt.startIndex) + stmt.text.slice(cond.endIndex - stmt.startIndex)).replace(/torch\.cuda\.\w+/g, '');
-  return DEVICE_PATH.test(text);
+  // The governed code without the condition, `torch.cuda.*` housekeeping calls, and strings that are
+  // messages rather than device names ("WARNING: You have a CUDA device…").
+  const cut: [number, number][] = [[cond.startIndex, cond.endIndex]];
+  for (const str of findAll(stmt, (n) => n.type === 'string')) {
+    if (!/^[rbuf]*["'](?:cuda|cpu|gpu)(?::\d+)?["']$/i.test(str.text)) cut.push([str.startIndex, str.endIndex]);
+  }
+  cut.sort((a, b) => a[0] - b[0]);
+  let text = '';
+  let at = stmt.startIndex;
+  for (const [a, b] of cut) {
+    if (a < at) continue;
+    text += stmt.text.slice(at - stmt.startIndex, a - stmt.startIndex);
+    at = b;
+  }
+  text += stmt.text.slice(at - stmt.startIndex);
+  return DEVICE_PATH.test(text.replace(/torch\.cuda\.\w+/g, ''));
 }
 
 /** `torch.cuda.is_available()` whose result chooses the device (condition, or a flag used as one). */

@@ -96,6 +96,8 @@ describe('cuda-api', () => {
             pass
         if torch.cuda.is_available():
             torch.cuda.manual_seed_all(0)
+        if torch.cuda.is_available() and not args.cuda:
+            print("WARNING: You have a CUDA device, so you should probably run with --cuda")
       `);
       assert.deepEqual(f, []);
     });
