@@ -23,12 +23,13 @@ import { jaxFixers } from './fixers/jax';
 import { hfFixers } from './fixers/hf';
 import { manualFixers, todoPlan } from './fixers/manual';
 import { miscFixers } from './fixers/misc';
+import { tailFixers } from './fixers/tail';
 
 export type { FixOptions, FixResult, SkippedFix, FixPlan, Fixer } from './api';
 export { applyEdits, unifiedDiff, diffToEdits, LineIndex } from './text';
 export { readOptimumNeuronPin } from './pins';
 
-export const FIXERS: readonly Fixer[] = [...hfFixers, ...deviceFixers, ...cudaApiFixers, ...ampFixers, ...xlaFixers, ...jaxFixers, ...miscFixers, ...manualFixers];
+export const FIXERS: readonly Fixer[] = [...hfFixers, ...deviceFixers, ...cudaApiFixers, ...ampFixers, ...xlaFixers, ...jaxFixers, ...miscFixers, ...tailFixers, ...manualFixers];
 
 const byRule = new Map<string, Fixer[]>();
 for (const f of FIXERS) for (const r of f.rules ?? []) byRule.set(r, [...(byRule.get(r) ?? []), f]);

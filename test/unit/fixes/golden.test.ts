@@ -26,7 +26,7 @@ describe('fix engine: golden before/after files', function () {
         if (update) writeFileSync(afterPath, res.text);
         assert.equal(res.text, readFileSync(afterPath, 'utf8'));
         // NRN822 does not know the pinned optimum-neuron version: with 0.3.x, from_pretrained(export=True) is right.
-        await assertSafe(name, before, res, target, version ? ['NRN822'] : []);
+        await assertSafe(name, before, res, target, version ? ['NRN822'] : [], version);
       });
     }
   }

@@ -56,10 +56,10 @@ const perRule = (fs: readonly Finding[], severity?: string) => {
  * The safety properties: the fixed text parses with no new syntax errors; fixing it again changes
  * nothing; every rule a fix was applied for has fewer findings; no rule gains error findings.
  */
-export async function assertSafe(name: string, before: string, res: FixAllResult, target: Target, allowNew: readonly string[] = []): Promise<void> {
+export async function assertSafe(name: string, before: string, res: FixAllResult, target: Target, allowNew: readonly string[] = [], optimumNeuronVersion?: string): Promise<void> {
   const { a, fe } = await getTools();
   assert.ok(countSyntaxErrors(a, res.text) <= countSyntaxErrors(a, before), `${name}: the fixed text has new syntax errors\n${res.text}`);
-  const again = fixAll(fe, res.text, analyzeFn(a, target));
+  const again = fixAll(fe, res.text, analyzeFn(a, target), { optimumNeuronVersion });
   assert.equal(again.text, res.text, `${name}: fixing twice changes the text again (not idempotent)`);
   const fb = a.analyzeText(before, { target }).findings;
   const fa = a.analyzeText(res.text, { target }).findings;

@@ -151,8 +151,18 @@ export const availability: Fixer = {
     const call = cx.callAround(cx.nodeAt(f.range));
     if (!call) return null;
     let cond: Node | null = null;
-    for (let n: Node | null = call; n && !cond; n = n.parent) if (n.parent?.type === 'conditional_expression') cond = n.parent;
-    if (!cond) return { skip: 'the device choice is an if/else statement: choose the Neuron device explicitly' };
+    for (let n: Node | null = call; n && !cond && n.type !== 'expression_statement' && n.type !== 'block'; n = n.parent) {
+      const p = n.parent;
+      if (p?.type === 'conditional_expression' && p.namedChildren.filter((c) => c.type !== 'comment')[1]?.id === n.id) cond = p;
+    }
+    if (!cond || ![cond.namedChildren[0], cond.namedChildren[2]].some((k) => k && /^cuda/.test(cx.str(k) ?? ''))) {
+      const info = cx.sem.call(call);
+      if (cx.target === 'native' && info.qname === 'torch.cuda.is_available') {
+        const need: ImportReq[] = [];
+        return { title: 'Use `torch.accelerator.is_available()` (true on Neuron)', edits: [{ start: info.func.startIndex, end: info.func.endIndex, text: `${cx.torch(need)}.accelerator.is_available` }], imports: need, safe: true };
+      }
+      if (!cond) return { skip: 'the device choice is an if/else statement: choose the Neuron device explicitly' };
+    }
     const kids = cond.namedChildren.filter((c) => c.type !== 'comment');
     const cudaStr = [kids[0], kids[2]].find((k) => k && /^cuda/.test(cx.str(k) ?? ''));
     if (!cudaStr) return { skip: 'no CUDA device string in the choice' };
