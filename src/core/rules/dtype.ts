@@ -377,4 +377,34 @@ const unsupportedFp8: Rule = {
   },
 };
 
-export const rules: Rule[] = [float64, defaultFloat64, complexDtype, fftOp, intTopk, intMatmul, intScatterReduce, intCollective, unsupportedFp8, intRightShift];
+const fp8E4m3fn: Rule = {
+  id: 'NRN461',
+  name: 'fp8-e4m3fn-before-trn3',
+  category: 'dtype',
+  severity: { xla: 'error', native: 'warning' },
+  title: '`float8_e4m3fn` on Trn1/Trn2/Inf2',
+  message:
+    'F8E4M3FN is supported natively only on Trainium3 and later: on Trn1/Trn2 neuronx-cc rejects it (NCC_EVRF051) unless `--experimental-unsafe-fp8e4m3fn-as-fp8e4m3` is passed. Use `float8_e5m2` or bf16 there.',
+  why: 'NCC_EVRF051: "Data type F8E4M3FN is not supported on TRN1/TRN2". The experimental flag converts F8E4M3FN operands to F8E4M3 (not for MX quantization). JAX on Neuron supports only `float8_e4m3` and `float8_e5m2`.',
+  fix: 'On Trn1/Trn2 use `float8_e5m2` or bf16 (JAX: `jnp.float8_e4m3`); keep `float8_e4m3fn` for Trn3.',
+  docs: errCode('EVRF051'),
+  source: 'NRN-PT-069',
+  stackNote: 'The XLA stack runs on Trn1/Trn2/Inf2, where the type is rejected; TorchNeuron also runs on Trn3, where it is native, so it is a warning there. JAX (`jnp.float8_e4m3fn`) is an error on both: jax-neuronx supports only float8_e4m3 and float8_e5m2.',
+  requires: TORCH_OR_JAX,
+  triggers: ['float8_e4m3fn'],
+  visit(hit, ctx) {
+    if (hit.inString || importStatementOf(hit.node)) return;
+    const q = qnameAt(ctx.sem, hit.node);
+    if (!q || isDtypeQuery(chainOf(hit.node))) return;
+    if (q === 'torch.float8_e4m3fn') ctx.report(hit.node, { data: { replacement: 'torch.float8_e5m2' } });
+    else if (q === 'jax.numpy.float8_e4m3fn' || q === 'ml_dtypes.float8_e4m3fn') {
+      ctx.report(hit.node, {
+        severity: 'error',
+        message: 'jax-neuronx supports only `float8_e4m3` and `float8_e5m2` for FP8 (and F8E4M3FN is rejected on Trn1/Trn2, NCC_EVRF051). Use `jnp.float8_e4m3` / `jnp.float8_e5m2` or bf16.',
+        data: { replacement: 'jnp.float8_e4m3' },
+      });
+    }
+  },
+};
+
+export const rules: Rule[] = [float64, defaultFloat64, complexDtype, fftOp, intTopk, intMatmul, intScatterReduce, intCollective, unsupportedFp8, intRightShift, fp8E4m3fn];

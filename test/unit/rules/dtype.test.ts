@@ -293,4 +293,28 @@ describe('dtype', () => {
       assert.deepEqual(at(await findingsOf('NRN457', code)), [[6, 33]]);
     });
   });
+
+  describe('NRN461 float8_e4m3fn before Trn3', () => {
+    it('is an error on xla, a warning on native, and an error for JAX on both', async () => {
+      const code = 'import torch\nw8 = w.to(torch.float8_e4m3fn)\n';
+      const x = await findingsOf('NRN461', code);
+      assert.deepEqual(at(x), [[2, 17]]);
+      assert.equal(x[0].severity, 'error');
+      const [n] = await findingsOf('NRN461', code, 'native');
+      assert.equal(n.severity, 'warning');
+      const [j] = await findingsOf('NRN461', 'import jax.numpy as jnp\ny = x.astype(jnp.float8_e4m3fn)\n', 'native');
+      assert.equal(j.severity, 'error');
+      assert.match(j.message, /float8_e4m3/);
+    });
+    it('ignores float8_e5m2, jnp.float8_e4m3 and dtype checks', async () => {
+      const f = await findingsOf('NRN461', `
+        import torch
+        import jax.numpy as jnp
+        a = w.to(torch.float8_e5m2)
+        b = x.astype(jnp.float8_e4m3)
+        ok = w.dtype == torch.float8_e4m3fn
+      `);
+      assert.deepEqual(at(f), []);
+    });
+  });
 });
