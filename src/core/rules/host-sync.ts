@@ -151,6 +151,19 @@ function tensorArgs(ctx: RuleContext, call: CallInfo): Node[] {
       }
       return;
     }
+    // '…' % (a, b) and '…'.format(a, b)
+    if (e.type === 'binary_operator' && e.childForFieldName('operator')?.text === '%' && e.childForFieldName('left')?.type === 'string') {
+      const r = unparen(e.childForFieldName('right')!);
+      for (const x of r.type === 'tuple' ? r.namedChildren : [r]) consider(x);
+      return;
+    }
+    if (e.type === 'call') {
+      const c = ctx.sem.call(e);
+      if (c.method === 'format' && c.receiver?.type === 'string') {
+        for (const x of [...c.args, ...c.kwargs.values()]) consider(x);
+        return;
+      }
+    }
     if (isTensorish(ctx, e)) out.push(e);
   };
   for (const a of call.args) consider(a);
@@ -183,7 +196,9 @@ const printInLoop: Rule = {
       if (call.func.type !== 'identifier' || ctx.sem.qualifiedName(call.func)) return;
     } else if (!call.method || !call.receiver || ctx.sem.isUserObject(call.receiver)) return;
     if (!ctx.sem.inHotLoop(hit.node) || inPeriodicBlock(hit.node)) return;
-    for (const t of tensorArgs(ctx, call)) ctx.report(t, { data: { callee: call.func.text } });
+    // One finding per call (the first tensor printed) is enough to point at the sync.
+    const [first] = tensorArgs(ctx, call);
+    if (first) ctx.report(first, { data: { callee: call.func.text } });
   },
 };
 

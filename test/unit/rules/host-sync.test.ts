@@ -122,6 +122,8 @@ describe('host-sync', () => {
     it('fires on print(tensor) and f-string interpolation of tensors, at the tensor', async () => {
       const f = await findingsOf('NRN355', loop('print(loss)\n        logger.info(f"step {step} loss {loss}")'));
       assert.deepEqual(at(f), [[8, 11], [9, 37]]);
+      const fmt = await findingsOf('NRN355', loop('print("loss %.3f step %d" % (loss, step))\n        print("{} {}".format(step, out.mean()))'));
+      assert.deepEqual(at(fmt), [[8, 34], [9, 32]]);
       const xm = await findingsOf('NRN355', loop('xm.master_print(loss)').replace('import numpy as np', 'import numpy as np\n    import torch_xla.core.xla_model as xm'));
       assert.deepEqual(at(xm), [[9, 21]]);
     });
