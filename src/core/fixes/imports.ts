@@ -44,8 +44,10 @@ function anchorFor(cx: FixContext, module: string): { at: number } {
   const tops = topLevelImports(cx.root);
   const family = module.startsWith('torch') ? (m: string) => /^torch(?:\b|_)/.test(m) : module.startsWith('optimum') ? (m: string) => HF_MODULES.test(m) : module.startsWith('jax') ? (m: string) => /^jax\b/.test(m) : () => false;
   const nonFuture = tops.filter((t) => t.type !== 'future_import_statement' && moduleOf(t) !== '__future__');
+  const pkg = module.split('.')[0];
+  const samePackage = nonFuture.filter((t) => moduleOf(t).split('.')[0] === pkg);
   const inFamily = nonFuture.filter((t) => family(moduleOf(t)));
-  const anchor = inFamily[inFamily.length - 1] ?? nonFuture[nonFuture.length - 1] ?? tops[tops.length - 1];
+  const anchor = samePackage[samePackage.length - 1] ?? inFamily[inFamily.length - 1] ?? nonFuture[nonFuture.length - 1] ?? tops[tops.length - 1];
   if (anchor) return { at: cx.nextLineStart(cx.idx.lineEnd(anchor.endPosition.row)) };
   // No imports: after the module docstring, else at the first statement.
   const first = cx.root.namedChildren.find((n) => n.type !== 'comment' && !(n.type === 'expression_statement' && n.namedChildren[0]?.type === 'string'));
