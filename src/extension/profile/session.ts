@@ -1,12 +1,13 @@
 // One profile shown in one webview (a custom editor or the `neuron.openProfile` panel): loads the profile
 // with progress and cancellation, answers the webview's messages, converts .ntff, opens source locations.
 import { promises as fsp } from 'node:fs';
-import { basename, dirname, isAbsolute, join, normalize } from 'node:path';
+import { basename, isAbsolute } from 'node:path';
 import * as vscode from 'vscode';
 import { detectProfileFormatDetailed, loadProfile } from '../../core/profile';
 import { isWebviewToHost, type HostToWebview, type WebviewToHost } from '../../webview/profile/protocol';
 import { makeNonce, profileHtml } from './html';
 import { planNtff, runConversion } from './ntff';
+import { sourceCandidates } from './tools';
 
 export interface RenderedInfo {
   sections: string[];
@@ -227,28 +228,17 @@ async function exists(p: string): Promise<boolean> {
  * or its parents, or by file name in the workspace) and opens it at the line, next to the profile.
  */
 export async function resolveSourceFile(file: string, profilePath: string): Promise<vscode.Uri | null> {
-  if (!file || /^[a-z][a-z0-9+.-]+:\/\//i.test(file)) return null; // only plain paths, never URLs from the profile
-  const clean = normalize(file.replace(/\\/g, '/'));
-  if (isAbsolute(clean)) return (await exists(clean)) ? vscode.Uri.file(clean) : null;
-  const rel = clean.replace(/^(\.\/)+/, '');
-  for (const f of vscode.workspace.workspaceFolders ?? []) {
-    if (f.uri.scheme !== 'file') continue;
-    const p = join(f.uri.fsPath, rel);
-    if (await exists(p)) return vscode.Uri.file(p);
-  }
-  let dir = dirname(profilePath);
-  for (let i = 0; i < 4; i++) {
-    const p = join(dir, rel);
-    if (await exists(p)) return vscode.Uri.file(p);
-    const up = dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
+  const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+  const candidates = sourceCandidates(file, profilePath, folders);
+  if (!candidates) return null;
+  for (const p of candidates) if (await exists(p)) return vscode.Uri.file(p);
+  if (isAbsolute(file)) return null;
+  // Last resort: the file name anywhere in the workspace, preferring a path that ends with the given one.
+  const rel = file.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
   const name = basename(rel);
   if (!/^[\w.@+-]+$/.test(name)) return null;
   const hits = await vscode.workspace.findFiles(`**/${name}`, '{**/node_modules/**,**/.venv/**,**/site-packages/**}', 20);
-  const suffix = `/${rel}`;
-  const best = hits.find((u) => u.fsPath.replace(/\\/g, '/').endsWith(suffix)) ?? (hits.length === 1 ? hits[0] : undefined);
+  const best = hits.find((u) => u.fsPath.replace(/\\/g, '/').endsWith(`/${rel}`)) ?? (hits.length === 1 ? hits[0] : undefined);
   return best ?? null;
 }
 
