@@ -2,6 +2,7 @@
 // Pure Node (no vscode). Throws only when the path itself cannot be accessed (ENOENT, EACCES,
 // ENOTDIR) or when cancelled (AbortError); bad data ends up in `model.warnings`.
 import { promises as fsp } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { emptyModel } from './counters';
 import { detectProfileFormatDetailed, type Detection } from './detect';
 import { computeInsights, type InsightFacts } from './insights';
@@ -9,7 +10,7 @@ import type { ProfileFormat, ProfileModel } from './model';
 import { readChromeTrace } from './readers/chromeTrace';
 import { readLegacyJson } from './readers/legacyJson';
 import { readNeuronMonitor } from './readers/neuronMonitor';
-import { readNtff } from './readers/ntff';
+import { guessNeffForNtff, ntffConversionCommand, readNtff } from './readers/ntff';
 import { readParquetDir } from './readers/parquet';
 import { readSummaryJson, readSummaryText } from './readers/summary';
 import { readSystemProfile } from './readers/systemProfile';
@@ -83,8 +84,26 @@ export async function loadProfile(path: string, options: LoadProfileOptions = {}
     model.warnings.push(`Reading failed: ${errMessage(e)}. Nothing more could be read.`);
   }
   if (det.path !== path) model.metadata = { ...(model.metadata ?? {}), resolved_path: det.path };
+  if (det.format !== 'ntff') await noteSiblingNtff(path, det, model);
   options.onProgress?.(1);
   return finalize(model, facts);
+}
+
+/** A capture directory read through its trace.json etc. may also hold .ntff device traces: say how to see them. */
+async function noteSiblingNtff(path: string, det: Detection, model: ProfileModel): Promise<void> {
+  try {
+    if (!(await fsp.stat(path)).isDirectory()) return;
+    const dir = (await fsp.stat(det.path)).isDirectory() ? det.path : dirname(det.path);
+    const names = await fsp.readdir(dir);
+    const ntffs = names.filter((f) => /\.ntff$/i.test(f)).sort();
+    if (!ntffs.length) return;
+    const ntff = join(dir, ntffs[0]);
+    const argv = ntffConversionCommand(ntff, guessNeffForNtff(ntff, names) ?? undefined);
+    model.insights.push({ id: 'ntff-available', severity: 'info',
+      message: `This directory also holds ${ntffs.length} device trace(s) (${ntffs[0]}${ntffs.length > 1 ? ', …' : ''}); for engine-level detail convert one on the instance: \`${argv.join(' ')}\`.` });
+  } catch {
+    // best effort
+  }
 }
 
 function finalize(model: ProfileModel, facts: InsightFacts): ProfileModel {

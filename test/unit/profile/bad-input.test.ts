@@ -238,6 +238,18 @@ describe('profile readers: bad input', () => {
     assert.match(m.warnings[0], /Perfetto/);
   });
 
+  it('a capture directory read via trace.json mentions its .ntff device traces', async () => {
+    const d = join(t.dir, 'i-0abc_pid_42');
+    mkdirSync(d);
+    copyFileSync(join(FIX, 'chrome-trace/trace.json'), join(d, 'trace.json'));
+    copyFileSync(join(FIX, 'ntff/profile_nc_0_session_0.ntff'), join(d, 'profile_nc_0_session_0.ntff'));
+    copyFileSync(join(FIX, 'ntff/neff_4f2a9c_vnc_0.neff'), join(d, 'neff_4f2a9c_vnc_0.neff'));
+    const m = await loadProfile(d);
+    assert.equal(m.format, 'chrome-trace');
+    const i = m.insights.find((x) => x.id === 'ntff-available');
+    assert.match(i?.message ?? '', /neuron-explorer view -n \S+neff_4f2a9c_vnc_0\.neff/);
+  });
+
   it('abort signal cancels', async () => {
     const ac = new AbortController();
     ac.abort();
