@@ -7,9 +7,9 @@
 //            skipped, and the findings left.
 //
 // Fixes are applied to a fixpoint (fix, re-analyse, fix…), so findings that only appear once a file
-// is on the Neuron stack are handled in the same run. Notebooks are left alone (fix them in the
-// editor). Exit code, as for `check`, computed on the fixed text: 0 when no error-severity finding
-// remains, 1 when one does (also with --diff, as if the diff were applied), 2 on usage errors.
+// is on the Neuron stack are handled in the same run. Notebooks are fixed as one program (cells in
+// order), each edit going back to its cell; only the code cells' `source` changes. Exit code, as
+// for `check`, computed on the fixed text: 0 when no error-severity finding remains, 1 when one does (also with --diff, as if the diff were applied), 2 on usage errors.
 import { writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CliArgs } from './args';
@@ -21,6 +21,8 @@ import { Analyzer } from '../core/analyzer';
 import { loadProjectConfig } from '../core/config/project';
 import type { Finding, Target } from '../core/types';
 import { fixAll, fixEngine, readOptimumNeuronPin, unifiedDiff, type SkippedFix } from '../core/fixes';
+import { fixNotebook } from '../core/fixes/notebook';
+import { parseIpynb } from '../core/notebook';
 
 interface FileSummary {
   path: string;
@@ -45,14 +47,25 @@ export async function applyFixesCommand(args: CliArgs, io: Io, results: FileResu
   for (const r of results) {
     const path = relPath(r.path);
     if (r.text === undefined || r.target === null) continue;
-    if (r.path.endsWith('.ipynb')) {
-      summaries.push({ path, changed: false, applied: [], skipped: [], remaining: r.findings, note: 'notebook: fix it in the editor (Neuron: Fix All in File)' });
-      continue;
-    }
     const project = loadProjectConfig(dirname(r.path));
     const select = args.select ?? project.select ?? [];
     const ignore = [...args.ignore, ...(project.ignore ?? [])];
-    const analyze = (text: string, target?: Target) => analyzer.analyzeText(text, { target: target ?? (args.target === 'auto' ? (project.target ?? 'auto') : (args.target as Target)), projectTarget: project.pinnedTarget ?? null, select, ignore });
+    const settingsFor = (target?: Target) => ({ target: target ?? (args.target === 'auto' ? (project.target ?? 'auto') : (args.target as Target)), projectTarget: project.pinnedTarget ?? null, select, ignore });
+    const analyze = (text: string, target?: Target) => analyzer.analyzeText(text, settingsFor(target));
+    if (r.path.endsWith('.ipynb')) {
+      try {
+        const nb = fixNotebook(engine, r.text, analyze, { optimumNeuronVersion: readOptimumNeuronPin(r.path) });
+        const changed = nb.json !== r.text;
+        if (changed && args.diff) diffText += unifiedDiff(path, r.text, nb.json);
+        if (changed && args.fix) writeFileSync(r.path, nb.json);
+        const cells = parseIpynb(nb.json).cells.filter((c) => c.kind === 'code');
+        const remaining = changed ? analyzer.analyzeNotebook(cells, settingsFor(nb.result.target)).findings : r.findings;
+        summaries.push({ path, changed, applied: nb.result.applied, skipped: nb.result.skipped, remaining: [...remaining] });
+      } catch (e) {
+        summaries.push({ path, changed: false, applied: [], skipped: [], remaining: r.findings, note: `notebook not fixed: ${(e as Error).message}` });
+      }
+      continue;
+    }
     const res = fixAll(engine, r.text, analyze, { optimumNeuronVersion: readOptimumNeuronPin(r.path) });
     const changed = res.text !== r.text;
     if (changed && args.diff) diffText += unifiedDiff(path, r.text, res.text);

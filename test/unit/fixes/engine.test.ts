@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyEdits, diffToEdits, unifiedDiff, FIXERS } from '../../../src/core/fixes';
 import { FIXABLE_RULES } from '../../../src/core/fixes/catalog';
+import { fixNotebook } from '../../../src/core/fixes/notebook';
 import { ruleById } from '../../../src/core/rules';
 import { applyOffsetEdits } from '../../../src/core/fixes/text';
 import { optimumApi } from '../../../src/core/fixes/fixers/hf';
@@ -224,5 +225,26 @@ describe('fix engine: catalog', () => {
       assert.ok(claimed.has(id), `${id} is claimed by a fixer`);
       assert.equal(ruleById(id)!.fixable, true);
     }
+  });
+});
+
+describe('fix engine: notebooks', () => {
+  const nb = (cells: { t: 'code' | 'markdown'; s: string[] }[]) =>
+    JSON.stringify({ cells: cells.map((c) => ({ cell_type: c.t, metadata: {}, source: c.s, ...(c.t === 'code' ? { outputs: [], execution_count: null } : {}) })), metadata: { language_info: { name: 'python' } }, nbformat: 4, nbformat_minor: 5 }, null, 1) + '\n';
+  it('fixes code cells as one program: imports land in the import cell, magics and markdown untouched', async () => {
+    const { a, fe } = await getTools();
+    const json = nb([
+      { t: 'markdown', s: ['# Uses cuda\n', 'model.cuda() in prose'] },
+      { t: 'code', s: ['%matplotlib inline\n', 'import torch\n', 'import torch.nn as nn'] },
+      { t: 'code', s: ['model = nn.Linear(2, 2).cuda()\n', 'torch.cuda.synchronize()'] },
+    ]);
+    const analyze = (t: string, target?: 'xla' | 'native') => a.analyzeText(t, { target: target ?? 'xla' });
+    const r = fixNotebook(fe, json, analyze);
+    const doc = JSON.parse(r.json);
+    assert.deepEqual(r.cells, [1, 2]);
+    assert.deepEqual(doc.cells[0].source, ['# Uses cuda\n', 'model.cuda() in prose']);
+    assert.deepEqual(doc.cells[1].source, ['%matplotlib inline\n', 'import torch\n', 'import torch.nn as nn\n', 'import torch_xla']);
+    assert.deepEqual(doc.cells[2].source, ['model = nn.Linear(2, 2).to(torch_xla.device())\n', 'torch_xla.sync()']);
+    assert.equal(fixNotebook(fe, r.json, analyze).json, r.json, 'idempotent');
   });
 });

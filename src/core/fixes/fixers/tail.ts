@@ -3,6 +3,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Fixer, FixOutcome, ImportReq, Release } from '../api';
 import type { OffsetEdit } from '../text';
+import type { FixContext } from '../context';
 import { optimumApi } from './hf';
 
 export const jitTrace: Fixer = {
@@ -17,9 +18,34 @@ export const jitTrace: Fixer = {
     const need: ImportReq[] = [];
     const tn = cx.ref('torch_neuronx', need);
     const release: Release[] = info.func.type === 'identifier' ? [{ local: info.func.text }] : [];
-    return { title: 'Use `torch_neuronx.trace` (compiles the model ahead of time for NeuronCores)', edits: [{ start: info.func.startIndex, end: info.func.endIndex, text: `${tn}.trace` }], imports: need, release, safe: true };
+    // torch_neuronx.trace takes the model and example inputs on the CPU: drop `.cuda()` / `.to("cuda")`.
+    const edits: OffsetEdit[] = [{ start: info.func.startIndex, end: info.func.endIndex, text: `${tn}.trace` }];
+    for (const a of info.args) {
+      const onCpu = cpuSide(cx, a);
+      if (onCpu !== null) edits.push({ start: a.startIndex, end: a.endIndex, text: onCpu });
+      else if (a.type === 'identifier') {
+        // `m = Model().cuda()` used only here: build it on the CPU.
+        const rhs = cx.sem.assignmentsOf(a.text, a);
+        const uses = cx.sem.usesOf(a.text, rhs[0] ?? a);
+        if (rhs.length === 1 && uses.length === 1) {
+          const cpu = cpuSide(cx, rhs[0]);
+          if (cpu !== null) edits.push({ start: rhs[0].startIndex, end: rhs[0].endIndex, text: cpu });
+        }
+      }
+    }
+    return { title: 'Use `torch_neuronx.trace` (compiles the model ahead of time for NeuronCores; model and inputs on the CPU)', edits, imports: need, release, safe: true, priority: 1 };
   },
 };
+
+/** `x.cuda()` / `x.to("cuda")` / `x.to(device)` → `x` (text), else null. */
+function cpuSide(cx: FixContext, n: Node): string | null {
+  if (n.type !== 'call') return null;
+  const c = cx.sem.call(n);
+  if (!c.receiver || c.hasSplat) return null;
+  if (c.method === 'cuda') return c.receiver.text;
+  if (c.method === 'to' && c.args.length === 1 && c.kwargs.size === 0 && /^(?:cuda(?::\d+)?|device)$/.test(cx.str(c.args[0]) ?? c.args[0].text)) return c.receiver.text;
+  return null;
+}
 
 export const xlaCheckpoint: Fixer = {
   name: 'xla-activation-checkpoint',
