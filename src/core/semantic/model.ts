@@ -115,9 +115,28 @@ export class SemanticModel implements Semantic {
     return v;
   }
 
-  binding(local: string): ImportBinding | undefined {
+  /** The import binding of `local`, unless a same-file `class`/`def` of that name rebinds it before `at`. */
+  binding(local: string, at?: number): ImportBinding | undefined {
     if (!this._byLocal) this.collectImports();
-    return this._byLocal!.get(local);
+    const b = this._byLocal!.get(local);
+    return b && !this.shadowedAt(local, at) ? b : undefined;
+  }
+
+  private _topLevelDefs?: Map<string, number>;
+  /**
+   * `class Trainer(Trainer):` subclasses the import; after that statement the name is the user's.
+   * Position-aware: shadowed from the line after the `class`/`def` line on.
+   */
+  private shadowedAt(name: string, at?: number): boolean {
+    if (!this._topLevelDefs) {
+      this._topLevelDefs = new Map();
+      for (const m of this.text.matchAll(/^(?:async[ \t]+)?(?:def|class)[ \t]+(\w+)/gm)) {
+        const eol = this.text.indexOf('\n', m.index!);
+        if (!this._topLevelDefs.has(m[1])) this._topLevelDefs.set(m[1], eol < 0 ? this.text.length : eol);
+      }
+    }
+    const from = this._topLevelDefs.get(name);
+    return from !== undefined && (at === undefined || at > from);
   }
 
   // ---------------------------------------------------------------- names
@@ -143,7 +162,7 @@ export class SemanticModel implements Semantic {
     if (!dotted) return null;
     const dot = dotted.indexOf('.');
     const head = dot < 0 ? dotted : dotted.slice(0, dot);
-    const b = this.binding(head);
+    const b = this.binding(head, n.startIndex);
     if (!b) return null;
     return dot < 0 ? b.qname : b.qname + dotted.slice(dot);
   }

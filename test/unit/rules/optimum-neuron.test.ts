@@ -411,12 +411,12 @@ describe('optimum-neuron', () => {
 
   describe('engine notes', () => {
     // Pending on purpose: documents a semantic-layer limitation the HF rules work around (util/catb.ts isShadowed).
-    it.skip('ENGINE: qualifiedName should not resolve a name that a same-file class rebinds', async () => {
+    it('ENGINE: qualifiedName should not resolve a name that a same-file class rebinds', async () => {
       const parser = await PythonParser.create();
       const text = 'from transformers import Trainer\nclass Trainer:\n    pass\nt = Trainer()\n';
       const sem = new SemanticModel(parser.parse(text), text, 'xla');
       const call = sem.root.descendantsOfType('call')[0]!;
-      assert.equal(sem.call(call).qname, null); // today: 'transformers.Trainer'
+      assert.equal(sem.call(call).qname, null);
     });
   });
 });
