@@ -196,6 +196,30 @@ describe('profile webview (Chromium, strict CSP)', function () {
     assert.ok(Math.abs(st.view.t0 - v.t0) < 1e-6);
   });
 
+  it('highlights an op of the table on the timeline and zooms to it', async () => {
+    page = await openWebview(hx, { theme: 'vscode-dark' });
+    const model = sampleModel({ timelineEvents: 20000 });
+    (model.topOps as unknown[]).push({ name: 'REDUCE', timeNs: 1000, percent: 1, count: 10, kind: 'opcode' });
+    await postModel(page, model);
+    const btn = page.locator('#ops-table button.op-select', { hasText: 'REDUCE' });
+    assert.equal(await page.locator('#ops-table button.op-select', { hasText: 'dot.42' }).count(), 0, 'ops absent from the timeline are plain text');
+    await btn.click();
+    const st = await page.evaluate(() => {
+      const t = (window as unknown as { __neuronLens: { timeline: { highlighted: string | null; t0: number; t1: number; span: { start: number; end: number } } } }).__neuronLens.timeline;
+      return { hl: t.highlighted, w: t.t1 - t.t0, full: t.span.end - t.span.start };
+    });
+    assert.equal(st.hl, 'REDUCE');
+    assert.match((await page.locator('.timeline-status').textContent()) ?? '', /highlighting “REDUCE” \([\d,]+ events/);
+    await page.waitForTimeout(100);
+    const box = await page.locator('canvas.timeline-canvas').boundingBox();
+    assert.ok(box);
+    await page.screenshot({ path: join(RESULTS, 'profile-timeline-highlight.png'), clip: { x: 0, y: Math.max(0, box.y - 60), width: 1280, height: box.height + 120 } });
+    await page.locator('canvas.timeline-canvas').focus();
+    await page.keyboard.press('Escape');
+    assert.equal(await page.evaluate(() => (window as unknown as { __neuronLens: { timeline: { highlighted: string | null } } }).__neuronLens.timeline.highlighted), null);
+    assert.ok(st.w <= st.full * 1.2);
+  });
+
   it('restores the timeline view from saved state', async () => {
     page = await openWebview(hx, { state: { source: '/work/profiles/sample.neuron-profile.json', view: { t0: 1000, t1: 5000 } } });
     await postModel(page, sampleModel());

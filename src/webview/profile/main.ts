@@ -303,6 +303,7 @@ function renderModel(source: string, raw: unknown): void {
 
   // Top ops (HLO / instruction-level) and framework ops in one table, told apart by the Kind column.
   const allOps = [...m.topOps, ...(m.frameworkOps ?? [])];
+  const timelineNames = new Set(m.timeline && m.timeline.start.length ? m.timeline.names : []);
   if (allOps.length > 0) {
     sections.push('ops');
     const sameSource = state.source === src;
@@ -313,6 +314,16 @@ function renderModel(source: string, raw: unknown): void {
       search: sameSource ? state.search ?? '' : '',
       tips: { timeNs: tip('duration_ns', 'time_ns') ?? undefined },
       onOpenSource: (file, line) => post({ type: 'openSource', file, line }),
+      selectable: (op) => timelineNames.has(op.name),
+      onSelectOp: (op) => {
+        if (!timeline) return;
+        const same = timeline.highlighted === op.name;
+        const n = timeline.highlight(same ? null : op.name);
+        if (!same && n > 0) {
+          timeline.zoomToHighlight();
+          timeline.element.scrollIntoView({ block: 'nearest' });
+        }
+      },
       onStateChange: (sort, search) => saveState({ sort, search }),
     })));
   }

@@ -23,6 +23,9 @@ export interface OpsTableOptions {
   search: string;
   tips: Partial<Record<SortKey, string>>;
   onOpenSource: (file: string, line: number) => void;
+  /** When given and `selectable(op)`, the op name is a button that shows the op on the timeline. */
+  onSelectOp?: (op: TopOp) => void;
+  selectable?: (op: TopOp) => boolean;
   onStateChange: (sort: SortState, search: string) => void;
 }
 
@@ -98,7 +101,17 @@ export function opsTable(o: OpsTableOptions): HTMLElement {
       for (const c of cols) {
         const td = h('td', { class: c.numeric ? 'num' : '' });
         switch (c.key) {
-          case 'name': td.textContent = op.name; td.title = op.name; td.classList.add('op-name'); break;
+          case 'name':
+            td.classList.add('op-name');
+            if (o.onSelectOp && o.selectable?.(op)) {
+              const b = h('button', { type: 'button', class: 'link op-select', title: `Highlight ${op.name} on the timeline`, text: op.name });
+              b.addEventListener('click', () => o.onSelectOp?.(op));
+              td.appendChild(b);
+            } else {
+              td.textContent = op.name;
+              td.title = op.name;
+            }
+            break;
           case 'kind': td.textContent = op.kind ?? ''; break;
           case 'timeNs': td.textContent = fmtNs(op.timeNs); break;
           case 'percent': td.textContent = fmtPercent(op.percent ?? (o.totalTimeNs ? (op.timeNs / o.totalTimeNs) * 100 : null)); break;

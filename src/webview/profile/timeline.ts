@@ -91,6 +91,10 @@ export class Timeline {
   /** Per event: palette index (by operator when the reader gave one, else by event name). */
   private eventColour: Uint8Array = new Uint8Array(0);
   private resizeObserver: ResizeObserver | null = null;
+  /** Busy time per lane inside the visible window (last frame), ns. */
+  private laneBusy = new Float64Array(0);
+  /** Events of one op/name drawn on top of dimmed lanes (set from the ops table). */
+  private hl: { name: string; count: number; lanes: { starts: Float64Array; ends: Float64Array; maxDur: number }[] } | null = null;
 
   constructor(private readonly data: TimelineData, private theme: TimelineTheme) {
     this.canvas = h('canvas', {
@@ -256,6 +260,62 @@ export class Timeline {
     this.setView(this.spanStart, this.spanEnd, notify);
   }
 
+  /** Highlights the events named `name` (event name or operator); null clears. Returns how many match. */
+  highlight(name: string | null): number {
+    if (name === null) {
+      this.hl = null;
+      this.requestDraw();
+      return 0;
+    }
+    const { names, nameIndex, opIndex } = this.data;
+    const want = new Uint8Array(names.length + 1);
+    let any = false;
+    for (let i = 0; i < names.length; i++) if (names[i] === name) { want[i] = 1; any = true; }
+    if (!any) {
+      this.hl = null;
+      this.requestDraw();
+      return 0;
+    }
+    let count = 0;
+    const lanes = this.lanes.map((li) => {
+      const s: number[] = [];
+      const e: number[] = [];
+      let maxDur = 0;
+      for (let q = 0; q < li.order.length; q++) {
+        const i = li.order[q];
+        const op = opIndex ? opIndex[i] : 0xffffffff;
+        if (want[nameIndex[i]] || (op !== 0xffffffff && want[op])) {
+          s.push(li.starts[q]);
+          e.push(li.ends[q]);
+          if (li.ends[q] - li.starts[q] > maxDur) maxDur = li.ends[q] - li.starts[q];
+        }
+      }
+      count += s.length;
+      return { starts: Float64Array.from(s), ends: Float64Array.from(e), maxDur };
+    });
+    this.hl = { name, count, lanes };
+    this.requestDraw();
+    return count;
+  }
+
+  get highlighted(): string | null {
+    return this.hl?.name ?? null;
+  }
+
+  /** Zooms to the first and last highlighted event. */
+  zoomToHighlight(): void {
+    if (!this.hl || this.hl.count === 0) return;
+    let a = Infinity;
+    let b = -Infinity;
+    for (const l of this.hl.lanes) {
+      if (!l.starts.length) continue;
+      a = Math.min(a, l.starts[0]);
+      for (let q = 0; q < l.ends.length; q++) if (l.ends[q] > b) b = l.ends[q];
+    }
+    const pad = Math.max(MIN_VIEW_NS, (b - a) * 0.05);
+    this.setView(a - pad, b + pad);
+  }
+
   /** factor < 1 zooms in. anchor: time kept under the cursor (default: view centre). */
   zoom(factor: number, anchor?: number): void {
     const a = anchor ?? (this.t0 + this.t1) / 2;
@@ -342,6 +402,7 @@ export class Timeline {
         case 'ArrowUp': case 'w': case 'W': this.zoom(0.8); break;
         case 'ArrowDown': case 's': case 'S': this.zoom(1.25); break;
         case 'Home': case '0': this.reset(); break;
+        case 'Escape': if (this.hl) this.highlight(null); else handled = false; break;
         default: handled = false;
       }
       if (handled) e.preventDefault();
@@ -430,6 +491,9 @@ export class Timeline {
       this.colBuf = new Float32Array(plotW);
     }
     const col = this.colBuf;
+    if (this.laneBusy.length !== this.lanes.length) this.laneBusy = new Float64Array(this.lanes.length);
+    const laneBusy = this.laneBusy;
+    laneBusy.fill(0);
     const eventColour = this.eventColour;
     const barPad = Math.max(1, Math.round(2 * dpr));
     for (let l = 0; l < this.lanes.length; l++) {
@@ -444,9 +508,11 @@ export class Timeline {
         for (let p = 0; p < P; p++) buckets[p].length = 0;
         let lastX = -1;
         let lastP = -1;
+        let busy = 0;
         for (let q = lo; q < hi; q++) {
           const e = li.ends[q];
           if (e < t0) continue;
+          busy += Math.min(e, t1) - Math.max(li.starts[q], t0);
           const x0 = (li.starts[q] - t0) * k;
           let x1 = (e - t0) * k;
           const p = eventColour[li.order[q]];
@@ -471,6 +537,7 @@ export class Timeline {
           ctx.fill();
           stats.drawnEvents += b.length / 2;
         }
+        laneBusy[l] = busy;
         continue;
       }
       // Aggregated: busy fraction per pixel column.
@@ -517,6 +584,9 @@ export class Timeline {
           for (let c = ca + 1; c < cb; c++) col[c] += pxNs;
         }
       }
+      let busy = 0;
+      for (let c = 0; c < plotW; c++) busy += col[c];
+      laneBusy[l] = busy;
       ctx.fillStyle = th.group[this.data.lanes[l].group] ?? th.foreground;
       ctx.beginPath();
       const full = laneH - 2 * barPad;
@@ -534,6 +604,35 @@ export class Timeline {
       }
       ctx.fill();
     }
+    if (this.hl) {
+      // Dim everything, then draw the highlighted op's events on top (sub-pixel events merged per column).
+      ctx.globalAlpha = 0.6;
+      ctx.fillStyle = th.background;
+      ctx.fillRect(left, axisH, plotW, H - axisH);
+      ctx.globalAlpha = 1;
+      ctx.fillStyle = th.focus;
+      ctx.beginPath();
+      for (let l = 0; l < this.hl.lanes.length; l++) {
+        const hv = this.hl.lanes[l];
+        if (!hv.starts.length) continue;
+        const y = axisH + l * laneH + barPad;
+        const lo = lowerBound(hv.starts, t0 - hv.maxDur);
+        const hi = lowerBound(hv.starts, t1, lo);
+        let lastX = -1;
+        for (let q = lo; q < hi; q++) {
+          if (hv.ends[q] < t0) continue;
+          const x0 = (hv.starts[q] - t0) * k;
+          const w = (hv.ends[q] - hv.starts[q]) * k;
+          if (w < 1) {
+            const xi = Math.floor(x0);
+            if (xi === lastX) continue;
+            lastX = xi;
+            ctx.rect(left + xi, y, 1, laneH - 2 * barPad);
+          } else ctx.rect(left + x0, y, w, laneH - 2 * barPad);
+        }
+      }
+      ctx.fill();
+    }
     ctx.restore();
 
     // Lane labels (drawn last, over the gutter).
@@ -543,11 +642,25 @@ export class Timeline {
     for (let l = 1; l < this.lanes.length; l += 2) ctx.fillRect(0, axisH + l * laneH, left, laneH);
     ctx.fillStyle = th.foreground;
     ctx.font = `${Math.round(12 * dpr)}px ${th.font}`;
+    const span = t1 - t0;
+    const pctFont = `${Math.round(10 * dpr)}px ${th.font}`;
+    const labelFont = ctx.font;
     for (let l = 0; l < this.data.lanes.length; l++) {
       const lab = this.data.lanes[l].label;
       const y = axisH + l * laneH + laneH / 2;
+      // Busy share of the visible window (the "current selection" summary, following zoom and pan).
+      const pct = span > 0 ? Math.min(100, (laneBusy[l] / span) * 100) : 0;
+      const pctText = pct > 0 ? `${pct >= 10 ? pct.toFixed(0) : pct.toFixed(1)}%` : '';
+      ctx.font = pctFont;
+      const pctW = pctText ? ctx.measureText(pctText).width + 6 * dpr : 0;
+      if (pctText) {
+        ctx.fillStyle = th.muted;
+        ctx.fillText(pctText, left - 4 * dpr - pctW + 6 * dpr, y);
+      }
+      ctx.font = labelFont;
+      ctx.fillStyle = th.foreground;
       let text = lab;
-      const maxW = left - 8 * dpr;
+      const maxW = left - 8 * dpr - pctW;
       if (ctx.measureText(text).width > maxW) {
         while (text.length > 1 && ctx.measureText(`${text}…`).width > maxW) text = text.slice(0, -1);
         text += '…';
@@ -562,7 +675,7 @@ export class Timeline {
     this.lastStats = stats;
     const total = this.data.totalEvents;
     const shown = this.data.start.length;
-    this.status.textContent = `${fmtNs(t0 - this.spanStart)} – ${fmtNs(t1 - this.spanStart)} (${fmtNs(t1 - t0)} visible) · ${fmtCount(shown)} events${total > shown ? ` of ${fmtCount(total)} (capped)` : ''}`;
+    this.status.textContent = `${fmtNs(t0 - this.spanStart)} – ${fmtNs(t1 - this.spanStart)} (${fmtNs(t1 - t0)} visible) · ${fmtCount(shown)} events${total > shown ? ` of ${fmtCount(total)} (sampled)` : ''}${this.hl ? ` · highlighting “${this.hl.name}” (${fmtCount(this.hl.count)} events; Esc clears)` : ''}`;
     return stats;
   }
 
