@@ -97,6 +97,30 @@ describe('profile panel (e2e)', function () {
     await wb.screenshot('profile-e2e-after-reload');
     assert.match(text, /MFU/);
   });
+  it('follows a switch to a dark colour theme', async function () {
+    const page = wb.page;
+    await page.locator('.tabs-container .tab', { hasText: `Profile: ${PROFILE}` }).click();
+    await webviewText(page, /Engine utilisation/);
+    await runCommand(page, 'Preferences: Color Theme');
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor();
+    await input.fill('Dark Modern');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Dark Modern' }).first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Enter');
+    const wv = activeWebview(page);
+    await wv.locator('body.vscode-dark').waitFor({ timeout: 15_000 });
+    await page.waitForTimeout(500);
+    const bg = await wv.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor);
+    assert.notEqual(bg, 'rgb(255, 255, 255)', `dark background, got ${bg}`);
+    await wb.screenshot('profile-e2e-dark-theme');
+    // Back to the default theme: the user data is shared with the other specs of the run.
+    await runCommand(page, 'Preferences: Color Theme');
+    await input.waitFor();
+    await input.fill('Light Modern');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Light Modern' }).first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Enter');
+    await wv.locator('body.vscode-light').waitFor({ timeout: 15_000 });
+  });
 });
 
 // A scratch workspace (outside the repo's fixtures): a Parquet profile folder from samples/, the model.py its
