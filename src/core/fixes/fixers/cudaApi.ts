@@ -79,7 +79,13 @@ export const backendKnob: Fixer = {
     }
     const r = cx.removeStatement(st);
     if ('skip' in r) return r;
-    return { title: `Remove \`${cx.short(inner)}\` (no effect on Neuron)`, edits: r, safe: true };
+    // `import torch.backends.cudnn as cudnn; cudnn.benchmark = True`: the alias may now be unused.
+    const target = inner.type === 'assignment' ? inner.childForFieldName('left') : cx.sem.call(inner).func;
+    let head = target;
+    while (head?.type === 'attribute') head = head.childForFieldName('object');
+    const b = head?.type === 'identifier' ? cx.sem.binding(head.text) : undefined;
+    const release = b && /^torch\.backends\./.test(b.qname) ? [{ local: b.local }] : [];
+    return { title: `Remove \`${cx.short(inner)}\` (no effect on Neuron)`, edits: r, release, safe: true };
   },
 };
 

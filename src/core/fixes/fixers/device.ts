@@ -39,7 +39,7 @@ function deviceVariable(cx: FixContext, at: Node): string | null {
   }
   const rhs = cx.sem.assignmentsOf('device', at);
   if (rhs.length === 0) return null;
-  if (!rhs.some((r) => r.startIndex < at.startIndex)) return null;
+  if (!rhs.some((r) => r.endIndex <= at.startIndex)) return null;
   if (!rhs.every((r) => /device|cuda|xla|neuron/i.test(r.text))) return null;
   return 'device';
 }
@@ -99,25 +99,48 @@ export const cudaMethod: Fixer = {
   },
 };
 
-/** Replacement for a CUDA device string (or an is_available() choice around it). */
+/**
+ * Replacement for a CUDA device string. `str` is the string (or a `torch.device("cuda")` call, from the
+ * is_available() fixer). A string inside `torch.device(...)` stands for that device object; a choice
+ * `X if torch.cuda.is_available() else Y` around it is replaced as a whole (on Neuron it picks Y).
+ */
 function stringPlan(cx: FixContext, str: Node): FixOutcome {
   const v = cx.sem.constValue(str);
   const value = v?.kind === 'str' ? v.value : v?.kind === 'fstr' ? v.prefix : null;
   if (value === null || !/^cuda(?::|$)/.test(value)) return null;
   const need: ImportReq[] = [];
-  const q = cx.quoteOf(str);
-  const choice = availabilityChoice(str);
-  const subject = outer(choice ?? str);
+  let lit: Node | null = str.type === 'string' ? str : null;
+  let device: Node = str;
+  if (str.type === 'call' && cx.sem.call(str).qname === 'torch.device') {
+    const a = cx.sem.call(str).args[0] ?? cx.sem.call(str).kwargs.get('type');
+    lit = a && a.type === 'string' ? a : null;
+  } else {
+    // `torch.device("cuda")`, or `torch.device("cuda" if torch.cuda.is_available() else "cpu")`.
+    const inner = availabilityChoice(str);
+    const a0 = cx.sem.argumentOf(outer(inner ?? str));
+    if (a0?.call.qname === 'torch.device' && (a0.index === 0 || a0.keyword === 'type')) device = a0.call.node;
+    else if (inner) device = str;
+  }
+  const isDeviceObject = device.type === 'call';
+  const q = cx.quoteOf(lit);
+  const outerChoice = isDeviceObject ? availabilityChoice(device) : null;
+  const innerChoice = lit ? availabilityChoice(lit) : str.type === 'string' ? null : availabilityChoice(str);
+  const choice = outerChoice ?? (isDeviceObject ? null : innerChoice);
+  const subject = outer(choice ?? device);
   const arg = cx.sem.argumentOf(subject);
   if (cx.target === 'native') {
-    if (choice) return { title: 'Use the "neuron" device (native TorchNeuron)', edits: [{ start: choice.startIndex, end: choice.endIndex, text: `${q}neuron${q}` }], safe: true };
-    const at = str.text.indexOf('cuda');
-    if (at < 0) return null;
-    return { title: `Replace "cuda" with "neuron" (native TorchNeuron)`, edits: [{ start: str.startIndex + at, end: str.startIndex + at + 4, text: 'neuron' }], safe: true };
+    const c = outerChoice ?? innerChoice;
+    if (c) {
+      const text = c === outerChoice ? `${cx.torch(need)}.device(${q}neuron${q})` : `${q}neuron${q}`;
+      return { title: 'Use the "neuron" device (native TorchNeuron)', edits: [{ start: c.startIndex, end: c.endIndex, text }], imports: need, safe: true };
+    }
+    const at = lit ? lit.text.indexOf('cuda') : -1;
+    if (!lit || at < 0) return null;
+    return { title: `Replace "cuda" with "neuron" (native TorchNeuron)`, edits: [{ start: lit.startIndex + at, end: lit.startIndex + at + 4, text: 'neuron' }], safe: true };
   }
-  if (arg?.call.qname === 'torch.device' && (arg.index === 0 || arg.keyword === 'type')) {
+  if (isDeviceObject) {
     const expr = cx.deviceExpr(need, 'xla');
-    return { title: `Replace \`${cx.short(arg.call.node)}\` with \`${expr}\` (PyTorch/XLA)`, edits: [{ start: arg.call.node.startIndex, end: arg.call.node.endIndex, text: expr }], imports: need, safe: true };
+    return { title: `Replace \`${cx.short(subject)}\` with \`${expr}\` (PyTorch/XLA)`, edits: [{ start: subject.startIndex, end: subject.endIndex, text: expr }], imports: need, safe: true };
   }
   if (arg?.keyword === 'map_location') {
     return { title: 'Load the checkpoint on the CPU (`map_location="cpu"`)', edits: [{ start: subject.startIndex, end: subject.endIndex, text: `${q}cpu${q}` }], safe: true };

@@ -14,7 +14,7 @@ export const fp16ToBf16: Fixer = {
     const need: ImportReq[] = [];
     const call = cx.callAround(node);
     const info = call ? cx.sem.call(call) : null;
-    if (info && info.method === 'half' && info.args.length === 0 && info.kwargs.size === 0 && node.text.startsWith('half')) {
+    if (info && info.method === 'half' && info.args.length === 0 && info.kwargs.size === 0 && info.receiver) {
       const attr = info.func.childForFieldName('attribute')!;
       return { title: 'Use `.to(torch.bfloat16)` (BF16 needs no loss scaling)', edits: [{ start: attr.startIndex, end: call!.endIndex, text: `to(${cx.torch(need)}.bfloat16)` }], imports: need, safe: true };
     }

@@ -23,7 +23,6 @@ function loopAt(cx: FixContext, node: Node | null): Node | null {
 export const loopSync: Fixer = {
   name: 'xla-loop-sync',
   rules: ['NRN301'],
-  categories: ['lazy-execution'],
   targets: ['xla'],
   plan(f, cx): FixOutcome {
     if (!/mark.?step|sync/i.test(ruleText(f)) || /device.?loader/i.test(f.rule + ruleById(f.rule)?.name)) return null;
@@ -51,7 +50,6 @@ export const loopSync: Fixer = {
 export const optimizerStep: Fixer = {
   name: 'xla-optimizer-step',
   rules: ['NRN255'],
-  categories: ['distributed', 'lazy-execution'],
   targets: ['xla'],
   plan(f, cx): FixOutcome {
     const call = cx.callAround(cx.nodeAt(f.range));
@@ -71,7 +69,6 @@ export const optimizerStep: Fixer = {
 export const deviceLoader: Fixer = {
   name: 'xla-mp-device-loader',
   rules: ['NRN302'],
-  categories: ['lazy-execution'],
   targets: ['xla'],
   plan(f, cx): FixOutcome {
     if (!/loader/i.test(ruleText(f))) return null;
