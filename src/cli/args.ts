@@ -112,4 +112,6 @@ Options:
   -o, --output FILE                   write the output to FILE instead of stdout
 
 Exit codes: 0 no error-severity finding; 1 at least one; 2 usage error or nothing could be read.
+With --fix or --diff the exit code is computed on the fixed text (for --diff, as if the diff were
+applied); fixes are repeated until nothing changes, and what could not be fixed is listed with the reason.
 `;
