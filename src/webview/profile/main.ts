@@ -302,7 +302,14 @@ function renderModel(source: string, raw: unknown): void {
   if (grid.childElementCount > 0) r.appendChild(grid);
 
   // Top ops (HLO / instruction-level) and framework ops in one table, told apart by the Kind column.
-  const allOps = [...m.topOps, ...(m.frameworkOps ?? [])];
+  // Some readers list framework ops in both lists: keep one row per (name, kind, time, count).
+  const seenOps = new Set<string>();
+  const allOps = [...m.topOps, ...(m.frameworkOps ?? [])].filter((op) => {
+    const key = `${op.name}\u0000${op.kind ?? ''}\u0000${op.timeNs}\u0000${op.count ?? ''}`;
+    if (seenOps.has(key)) return false;
+    seenOps.add(key);
+    return true;
+  });
   const timelineNames = new Set(m.timeline && m.timeline.start.length ? m.timeline.names : []);
   if (allOps.length > 0) {
     sections.push('ops');
