@@ -251,7 +251,6 @@ describe('profile panel with 1M timeline events (e2e)', function () {
     await wv.locator('.timeline-status', { hasText: `${N.toLocaleString('en-US')} events` }).waitFor({ timeout: 180_000 });
     const openMs = Date.now() - t0;
     // Measure inside the webview's content frame.
-    const frame = page.frames().find((f) => f.url().includes('fake.html') || f.url().includes('index.html?id='));
     let measured: { meanMs: number; p95Ms: number; fps: number } | null = null;
     for (const f of page.frames()) {
       const has = await f.evaluate(() => !!(globalThis as unknown as { __neuronLens?: unknown }).__neuronLens).catch(() => false);
@@ -282,7 +281,6 @@ describe('profile panel with 1M timeline events (e2e)', function () {
       });
       break;
     }
-    void frame;
     assert.ok(measured, 'found the webview frame');
     console.log(`      1M-event trace in VS Code: open→timeline ${openMs} ms; zoom sweep ${measured.fps.toFixed(1)} fps, draw mean ${measured.meanMs.toFixed(2)} ms, p95 ${measured.p95Ms.toFixed(2)} ms`);
     await wv.locator('#timeline').scrollIntoViewIfNeeded();
