@@ -97,7 +97,20 @@ export const ddpWrapper: Fixer = {
       return { skip: 'the DDP wrapper is not `model = DDP(model, …)`; remove it by hand' };
     }
     const name = model.text;
-    if (new RegExp(`\\b${name.replace(/\./g, '\\.')}\\.module\\b`).test(cx.text)) return { skip: `\`${name}.module\` is used: remove the wrapper and those \`.module\` accesses by hand` };
+    // `model.module` (the wrapped model) becomes `model` once the wrapper is gone.
+    const moduleEdits: OffsetEdit[] = [];
+    if (new RegExp(`\\b${name.replace(/\./g, '\\.')}\\.module\\b`).test(cx.text)) {
+      if (model.type !== 'identifier') return { skip: `\`${name}.module\` is used: remove the wrapper and those \`.module\` accesses by hand` };
+      for (const u of cx.sem.usesOf(name, asg)) {
+        const p = u.parent;
+        if (p?.type === 'attribute' && p.childForFieldName('object')?.id === u.id && p.childForFieldName('attribute')?.text === 'module') {
+          if (p.startIndex < asg.endIndex) return { skip: `\`${name}.module\` is used before the wrapper` };
+          moduleEdits.push({ start: p.startIndex, end: p.endIndex, text: name });
+        }
+      }
+      const all = cx.sem.identifiersIn('module').filter((id) => id.parent?.type === 'attribute' && id.parent.childForFieldName('object')?.text === name);
+      if (all.length !== moduleEdits.length) return { skip: `\`${name}.module\` is used outside this function: remove those accesses by hand` };
+    }
     if (/\bscaler\.step\s*\(|\.step\s*\(\s*\w*optim/.test(cx.text)) return { skip: 'the optimizer is stepped through a GradScaler: fix the GradScaler first, then run again' };
     // Without DDP the gradients must be all-reduced by xm.optimizer_step.
     const need: ImportReq[] = [];
@@ -119,7 +132,7 @@ export const ddpWrapper: Fixer = {
     if (!steps && !/optimizer_step\s*\(/.test(cx.text.slice(from, to))) return { skip: 'no optimizer step found to carry the gradient all-reduce' };
     const r = cx.removeStatement(asg.parent);
     if ('skip' in r) return r;
-    edits.push(...r);
+    edits.push(...r, ...moduleEdits);
     return {
       title: 'Remove the DDP wrapper; `xm.optimizer_step` all-reduces the gradients',
       edits,
@@ -162,4 +175,46 @@ export const deviceMap: Fixer = {
     return { title: 'Drop `device_map` (the Neuron trainer places the model)', edits: [cx.removeListItem(kw)], safe: trained };
   },
 };
-export const miscFixers: Fixer[] = [fp16ToBf16, eagerDebugMode, torchCompile, ddpWrapper, dropLast, deviceMap];
+/** `torch.save(...)` of XLA tensors → `torch_xla.sync(); xm.save(...)` (moves to CPU, saves on the master). */
+export const xmSave: Fixer = {
+  name: 'xm-save',
+  rules: ['NRN303'],
+  targets: ['xla'],
+  plan(f, cx): FixOutcome {
+    const call = cx.callAround(cx.nodeAt(f.range));
+    if (!call) return null;
+    const info = cx.sem.call(call);
+    if (info.qname !== 'torch.save') return null;
+    const st = call.parent;
+    if (st?.type !== 'expression_statement' || !cx.startsLine(st)) return { skip: 'the save is not a statement of its own' };
+    // xm.save is collective (it ends with a rendezvous): every rank must reach it.
+    for (let p: Node | null = st.parent; p && p.type !== 'function_definition' && p.type !== 'module'; p = p.parent) {
+      if (p.type === 'if_statement' || p.type === 'try_statement' || p.type === 'with_statement' || p.type === 'except_clause') return { skip: 'the save is inside a branch (a rank guard?): `xm.save` must run on every rank; restructure by hand' };
+    }
+    const need: ImportReq[] = [];
+    const xm = cx.ref('torch_xla.core.xla_model', need, 'xm');
+    const sync = `${cx.ref('torch_xla', need)}.sync()`;
+    return {
+      title: 'Use `xm.save` after `torch_xla.sync()` (moves XLA tensors to the CPU, saves once)',
+      edits: [cx.insertAbove(st, sync), { start: info.func.startIndex, end: info.func.endIndex, text: `${xm}.save` }],
+      imports: need,
+      safe: true,
+    };
+  },
+};
+
+/** `torch.cuda.current_device()` → `torch.accelerator.current_device_index()` (native). */
+export const currentDevice: Fixer = {
+  name: 'cuda-current-device',
+  rules: ['NRN104'],
+  targets: ['native'],
+  plan(f, cx): FixOutcome {
+    const call = cx.callAround(cx.nodeAt(f.range));
+    if (!call || cx.sem.call(call).qname !== 'torch.cuda.current_device') return null;
+    const need: ImportReq[] = [];
+    const fn = cx.sem.call(call).func;
+    return { title: 'Use `torch.accelerator.current_device_index()`', edits: [{ start: fn.startIndex, end: fn.endIndex, text: `${cx.torch(need)}.accelerator.current_device_index` }], imports: need, safe: true };
+  },
+};
+
+export const miscFixers: Fixer[] = [fp16ToBf16, eagerDebugMode, torchCompile, ddpWrapper, dropLast, deviceMap, xmSave, currentDevice];
