@@ -135,7 +135,8 @@ export class IncrementalAnalysis {
       const outline: string[] = [];
       for (const line of u.text.split('\n')) {
         const t = line.trimStart();
-        if (t.startsWith('def ') || t.startsWith('class ') || t.startsWith('async def ') || t.startsWith('@')) outline.push(line);
+        // Whitespace-insensitive: spaces typed in a header do not change what other definitions see.
+        if (t.startsWith('def ') || t.startsWith('class ') || t.startsWith('async def ') || t.startsWith('@')) outline.push(t.replace(/\s+/g, ''));
       }
       const calls = [...u.text.matchAll(/\b(\w+)\s*\(/g)].map((m) => m[1]).filter((n) => defNames.has(n));
       parts.push(`${outline.join('\n')}|${STEP.test(u.text)}|${[...new Set(calls)].sort().join(',')}`);

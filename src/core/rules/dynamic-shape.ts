@@ -3,7 +3,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Rule, RuleContext } from './api';
 import type { CallInfo } from '../semantic/semantic';
-import { RA_DOCS, enclosingFunction, fileHasCall, findAll, inModelCode, isForeignArray, isPerBatchFunction, isTensorish, same, unparen, usesXla } from './util/ra';
+import { RA_DOCS, regionNodes, enclosingFunction, fileHasCall, findAll, inModelCode, isForeignArray, isPerBatchFunction, isTensorish, same, unparen, usesXla } from './util/ra';
 
 const WHY_DYN =
   'Neuron compiles static-shape graphs. An op whose output size depends on the data produces a new shape (so a new compilation, minutes each) for new inputs; `torch_neuronx.trace` rejects it ("operations which produce data-dependent sized tensors are not supported"), and the compiler reports NCC_EMOD025 "Dynamic shape is not supported".';
@@ -124,7 +124,7 @@ const boolIndex: Rule = {
     if (hit.inString || !ctx.sem.imports_('torch')) return;
     const region = regionOf(ctx, hit);
     if (!region) return;
-    for (const sub of findAll(region, (n) => n.type === 'subscript')) {
+    for (const sub of regionNodes(ctx, region, 'subscript')) {
       // Assignments through a mask (`x[mask] = 0`) keep the shape: they lower to a masked fill.
       const p = sub.parent;
       if (p && (p.type === 'assignment' || p.type === 'augmented_assignment') && same(p.childForFieldName('left'), sub)) continue;
@@ -243,7 +243,6 @@ function branchRunsTensorOps(ctx: RuleContext, stmt: Node, cond: Node): boolean 
   }).length > 0;
 }
 
-const CONDITION_PARENTS = new Set(['if_statement', 'elif_clause', 'while_statement']);
 const controlFlow: Rule = {
   id: 'NRN406',
   name: 'data-dependent-control-flow',
@@ -263,7 +262,7 @@ const controlFlow: Rule = {
     if (ctx.target === 'native' && hit.word !== 'forward') return;
     const region = regionOf(ctx, hit);
     if (!region) return;
-    for (const stmt of findAll(region, (n) => CONDITION_PARENTS.has(n.type) || n.type === 'conditional_expression')) {
+    for (const stmt of regionNodes(ctx, region, 'condition')) {
       const cond = stmt.type === 'conditional_expression' ? stmt.namedChildren[1] : stmt.childForFieldName('condition');
       const kind = cond ? tensorCondition(ctx, cond) : null;
       if (!cond || !kind) continue;

@@ -16,6 +16,7 @@ interface Block {
   end: number;
   bodyStart: number;
   noGrad: boolean;
+  parent?: Block | null;
 }
 const TRAIN_STEP = /\.\s*backward\s*\(|\boptimizer_step\s*\(|\b\w*(?:optim|opt)\w*\s*\.\s*step\s*\(/gi;
 const NO_GRAD = /\b(?:no_grad|inference_mode)\s*\(/;
@@ -392,21 +393,39 @@ export class SemanticModel implements Semantic {
         }
         out.push(b);
       }
+      // Blocks nest properly and come sorted by start: link each to its enclosing block.
+      const stack: Block[] = [];
+      for (const b of out) {
+        while (stack.length && stack[stack.length - 1].end <= b.start) stack.pop();
+        b.parent = stack[stack.length - 1] ?? null;
+        stack.push(b);
+      }
       this._blocks = out;
     }
     return this._blocks;
   }
 
-  /** Innermost block of one of `kinds` strictly containing `idx` (in its body when `inBody`). */
-  private innermost(idx: number, kinds: ReadonlySet<Block['kind']>, inBody: boolean, self?: number): Block | null {
-    let best: Block | null = null;
-    for (const b of this.blocks) {
-      if (b.start > idx) break; // sorted by start
-      if (!kinds.has(b.kind) || idx >= b.end || b.node.id === self) continue;
-      if (inBody ? idx < b.bodyStart : idx < b.start) continue;
-      if (!best || b.start >= best.start) best = b;
+  /** Blocks containing `idx`, innermost first (a binary search, then up the nesting chain). */
+  private *enclosingBlocks(idx: number): Generator<Block> {
+    const bs = this.blocks;
+    let lo = 0;
+    let hi = bs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (bs[mid].start <= idx) lo = mid + 1;
+      else hi = mid;
     }
-    return best;
+    // The last block starting at or before idx; every block containing idx is it or an ancestor.
+    for (let b: Block | null = lo > 0 ? bs[lo - 1] : null; b; b = b.parent ?? null) if (idx < b.end) yield b;
+  }
+
+  /** Innermost block of one of `kinds` containing `idx` (in its body when `inBody`), other than `self`. */
+  private innermost(idx: number, kinds: ReadonlySet<Block['kind']>, inBody: boolean, self?: number): Block | null {
+    for (const b of this.enclosingBlocks(idx)) {
+      if (!kinds.has(b.kind) || b.node.id === self) continue;
+      if (inBody ? idx >= b.bodyStart : idx >= b.start) return b;
+    }
+    return null;
   }
 
   scopeOf(node: Node): Node | null {
@@ -464,12 +483,13 @@ export class SemanticModel implements Semantic {
     const idx = node.startIndex;
     // Loops whose body holds the node, inside the same function or class body as the node.
     const fence = this.innermost(idx, DEF_OR_CLASS, true);
-    const loops = this.blocks.filter((b) => LOOP.has(b.kind) && b.bodyStart <= idx && idx < b.end && b.node.id !== node.id && (!fence || b.start > fence.start));
     let firstOther: LoopInfo | null = null;
-    for (let i = loops.length - 1; i >= 0; i--) {
-      const kind = this.loopKind(loops[i]);
-      if (kind !== 'other') return { node: loops[i].node, kind };
-      firstOther ??= { node: loops[i].node, kind };
+    for (const b of this.enclosingBlocks(idx)) {
+      if (fence && b.start <= fence.start) break;
+      if (!LOOP.has(b.kind) || idx < b.bodyStart || b.node.id === node.id) continue;
+      const kind = this.loopKind(b);
+      if (kind !== 'other') return { node: b.node, kind };
+      firstOther ??= { node: b.node, kind };
     }
     return firstOther;
   }
@@ -553,7 +573,11 @@ export class SemanticModel implements Semantic {
   private underNoGrad(loop: Block): boolean {
     const fn = this.innermost(loop.start, DEF, false, loop.node.id);
     if (fn?.noGrad) return true;
-    return this.blocks.some((b) => b.kind === 'with' && b.noGrad && b.bodyStart <= loop.start && loop.start < b.end && (!fn || b.start > fn.start));
+    for (const b of this.enclosingBlocks(loop.start)) {
+      if (fn && b.start <= fn.start) break;
+      if (b.kind === 'with' && b.noGrad && b.bodyStart <= loop.start) return true;
+    }
+    return false;
   }
 
   // ---------------------------------------------------------------- user classes

@@ -65,6 +65,37 @@ export function findAll(node: Node, pred: (n: Node) => boolean): Node[] {
   return out;
 }
 
+const REGION_PATTERNS = {
+  // `x[…]` but not a list literal: the `[` follows a name, a call, a subscript or a string.
+  subscript: { re: /[\w)\]'"]\s*\[/g, token: '[', parents: new Set(['subscript']) },
+  condition: { re: /\b(?:if|elif|while)\b/g, token: null, parents: new Set(['if_statement', 'elif_clause', 'while_statement', 'conditional_expression']) },
+} as const;
+
+/**
+ * The subscripts or conditions (`if`/`elif`/`while` statements and `a if c else b`) inside `region`,
+ * in source order. Found through the text and confirmed in the tree: walking every node of a loop body
+ * through the wasm boundary is what made region-scanning rules slow. Cached per region.
+ */
+export function regionNodes(ctx: RuleContext, region: Node, kind: keyof typeof REGION_PATTERNS): Node[] {
+  return cached(ctx, `region:${kind}:${region.id}`, () => {
+    const { re, token, parents } = REGION_PATTERNS[kind];
+    const seg = ctx.text.slice(region.startIndex, region.endIndex);
+    const out: Node[] = [];
+    const seen = new Set<number>();
+    re.lastIndex = 0;
+    for (let m = re.exec(seg); m; m = re.exec(seg)) {
+      const at = region.startIndex + (token ? m.index + m[0].length - 1 : m.index);
+      const tok = region.descendantForIndex(at, at + (token ? 1 : m[0].length));
+      if (!tok || tok.type !== (token ?? m[0])) continue; // inside a string or a comment
+      const p = tok.parent;
+      if (!p || !parents.has(p.type) || seen.has(p.id) || p.startIndex < region.startIndex || p.endIndex > region.endIndex) continue;
+      seen.add(p.id);
+      out.push(p);
+    }
+    return out.sort((a, b) => a.startIndex - b.startIndex);
+  });
+}
+
 export function rootOf(node: Node): Node {
   let n = node;
   while (n.parent) n = n.parent;
