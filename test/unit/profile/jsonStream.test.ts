@@ -78,6 +78,41 @@ describe('streaming JSON reader', () => {
     assert.ok(r.nonFiniteFixed > 0);
   });
 
+  it('fuzz: random documents, random chunk sizes, with and without projection, equal JSON.parse', async () => {
+    let seed = 12345;
+    const rnd = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+    const pieces = ['a', '"', '\\', '}', ']', '{', '[', ',', ':', 'é', '✓', '𝄞', '\n', '\u0000', ' ', 'NaN', 'key'];
+    const rstr = () => Array.from({ length: Math.floor(rnd() * 8) }, () => pieces[Math.floor(rnd() * pieces.length)]).join('');
+    const rval = (d: number): unknown => {
+      const k = Math.floor(rnd() * (d > 2 ? 5 : 7));
+      if (k === 0) return rstr();
+      if (k === 1) return Math.floor(rnd() * 1e12) * (rnd() < 0.3 ? -1 : 1) / (rnd() < 0.3 ? 1000 : 1);
+      if (k === 2) return rnd() < 0.5;
+      if (k === 3) return null;
+      if (k === 4) return rnd() * 1e-5;
+      if (k === 5) return Array.from({ length: Math.floor(rnd() * 4) }, () => rval(d + 1));
+      return Object.fromEntries(Array.from({ length: Math.floor(rnd() * 5) }, () => [rstr(), rval(d + 1)]));
+    };
+    const fields = ['a', 'key', '"', 'b'];
+    for (let iter = 0; iter < Number(process.env.FUZZ_ITERS ?? 40); iter++) {
+      const items = Array.from({ length: 1 + Math.floor(rnd() * 20) }, () =>
+        rnd() < 0.8 ? Object.fromEntries([['a', rval(1)], ['key', rval(1)], [rstr(), rval(1)], ['b', rval(1)]]) : rval(1));
+      const doc = { x: items, y: rval(0) };
+      const p = join(t.dir, `fz${iter}.json`);
+      writeFileSync(p, JSON.stringify(doc, null, rnd() < 0.5 ? 1 : 0));
+      const hw = 1 + Math.floor(rnd() * 64);
+      const plain: unknown[] = [];
+      const r1 = await streamJsonFile(p, { onArrayItem: (k, v) => { if (k === 'x') plain.push(v); } }, { highWaterMark: hw });
+      assert.equal(r1.parseErrors, 0, r1.errors.join(';'));
+      assert.deepEqual(plain, items, `iteration ${iter}, chunk ${hw}`);
+      const proj: unknown[] = [];
+      await streamJsonFile(p, { onArrayStart: () => fields, onArrayItem: (k, v) => { if (k === 'x') proj.push(v); } }, { highWaterMark: hw });
+      const pick = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v).filter(([k]) => fields.includes(k))) : v);
+      assert.deepEqual(proj.map(pick), items.map(pick), `projection, iteration ${iter}, chunk ${hw}`);
+    }
+  });
+
   it('rewrites bare NaN/Infinity outside strings only, across chunk boundaries', async () => {
     const p = join(t.dir, 'nan.json');
     writeFileSync(p, '{"x": [{"a": NaN, "b": "NaN", "c": -Infinity, "d": [Infinity, 1]}, NaN, {"e": "Infinity"}]}');
