@@ -19,7 +19,8 @@ export interface JsonStreamHandlers {
   /**
    * A top-level key whose value is an array is starting. Return false to skip its elements unparsed,
    * or a list of field names to receive object elements PROJECTED to those top-level fields (a fast
-   * path that decodes only those values; elements that are not plain objects arrive whole).
+   * path that decodes only those values). Elements that are not plain objects, that span a chunk
+   * boundary, or that have escaped keys arrive whole (JSON.parse): read only the fields you asked for.
    */
   onArrayStart?(key: string): boolean | string[];
   /** One element of an array at the top level (key '' when the root itself is an array). */

@@ -113,6 +113,30 @@ describe('streaming JSON reader', () => {
     }
   });
 
+  it('fuzz: bare NaN/Infinity anywhere a value can be, equal to null', async () => {
+    let seed = 99;
+    const rnd = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+    const lits = ['NaN', 'Infinity', '-Infinity'];
+    for (let iter = 0; iter < 30; iter++) {
+      const items = Array.from({ length: 1 + Math.floor(rnd() * 10) }, (_, i) => ({ a: i, s: 'NaN "Infinity"', n: '@@', deep: [1, '@@', { z: '@@' }], b: rnd() < 0.5 ? '@@' : 3 }));
+      const text = JSON.stringify({ x: items, tail: '@@' }).replace(/"@@"/g, () => lits[Math.floor(rnd() * 3)]);
+      const expected = JSON.parse(JSON.stringify({ x: items, tail: '@@' }).replace(/"@@"/g, 'null')) as { x: unknown[]; tail: null };
+      const p = join(t.dir, `nan${iter}.json`);
+      writeFileSync(p, text);
+      const hw = 1 + Math.floor(rnd() * 40);
+      for (const fieldsOpt of [undefined, ['a', 'n', 'deep', 'b']]) {
+        const got: unknown[] = [];
+        const vals: Record<string, unknown> = {};
+        const r = await streamJsonFile(p, { onArrayStart: () => fieldsOpt ?? true, onArrayItem: (_k, v) => got.push(v), onValue: (k, v) => { vals[k] = v; } }, { highWaterMark: hw });
+        assert.equal(r.parseErrors, 0, r.errors.join(';'));
+        // Under a projection, elements that span chunks arrive whole: compare the projected fields.
+        const pick = (o: unknown) => (fieldsOpt ? Object.fromEntries(Object.entries(o as object).filter(([k]) => fieldsOpt.includes(k))) : o);
+        assert.deepEqual(got.map(pick), expected.x.map(pick), `iteration ${iter}, chunk ${hw}`);
+        assert.equal(vals.tail, null);
+      }
+    }
+  });
+
   it('rewrites bare NaN/Infinity outside strings only, across chunk boundaries', async () => {
     const p = join(t.dir, 'nan.json');
     writeFileSync(p, '{"x": [{"a": NaN, "b": "NaN", "c": -Infinity, "d": [Infinity, 1]}, NaN, {"e": "Infinity"}]}');
