@@ -125,11 +125,25 @@ function classPlan(cx: FixContext, call: Node, map: ClassMap): FixOutcome {
       continue;
     }
     drop.push(node);
-    notes.push(`dropped ${k}=${cx.short(value)} (${why})`);
+    if (value.type !== 'none') notes.push(`dropped ${k}=${cx.short(value)} (${why})`);
   }
   const list = call.childForFieldName('arguments');
   if (drop.length && list) edits.push(...cx.removeListItems(drop, list.namedChildren.filter((n) => n.type !== 'comment')));
   edits.push(...notesAbove(cx, stmt, notes));
+  // NeuronTrainer raises on evaluate()/predict(): flag those calls where they are.
+  if (map.drops === TRAINER_DROPS && !map.already) {
+    const asg = call.parent?.type === 'assignment' ? call.parent : null;
+    const name = asg?.childForFieldName('left');
+    const key = name ? cx.sem.dottedName(name) : null;
+    if (key) {
+      for (const u of key.includes('.') ? cx.sem.usesOf(key) : cx.sem.usesOf(key, asg!)) {
+        const p = u.parent;
+        const m = p?.type === 'attribute' && p.childForFieldName('object')?.id === u.id ? p.childForFieldName('attribute')?.text : null;
+        const st = m && /^(?:evaluate|predict)$/.test(m) ? cx.statementOf(u) : null;
+        if (st && cx.startsLine(st)) edits.push(cx.insertAbove(st, `# TODO(neuron): ${map.neuron}.${m}() raises (evaluation is not supported on Trainium): evaluate elsewhere or drop this call`));
+      }
+    }
+  }
   const release: Release[] = info.func.type === 'identifier' && !map.already ? [{ local: info.func.text }] : [];
   if (map.already && edits.length === 0) return null;
   const dropped = notes.length ? ` (drops ${notes.length} unsupported argument${notes.length > 1 ? 's' : ''})` : '';
