@@ -8,6 +8,9 @@ import type { EngineService } from './engineService';
 import type { DiagnosticsController } from './diagnostics';
 import { NeuronDiagnostic } from './convert';
 import { hintRules } from './settings';
+import type { FileResult } from '../core/workspace/analyzeFile';
+import type { Target } from '../core/types';
+import { buildPortingReport, reportMarkdown } from '../core/report/porting';
 
 export async function showRuleDocs(id?: string): Promise<void> {
   let rule = id ? ALL_RULES.find((r) => r.id === id) : undefined;
@@ -24,7 +27,12 @@ export async function showRuleDocs(id?: string): Promise<void> {
 }
 
 /** Analyses every Python file and notebook in the workspace on worker threads, with progress and cancel. */
-export async function analyzeWorkspace(engine: EngineService, diagnostics: DiagnosticsController, extensionUri: vscode.Uri): Promise<{ files: number; findings: number }> {
+export async function analyzeWorkspace(
+  engine: EngineService,
+  diagnostics: DiagnosticsController,
+  extensionUri: vscode.Uri,
+  quiet = false,
+): Promise<{ files: number; findings: number; results: FileResult[] }> {
   const s = engine.settings(undefined);
   const exclude = `{${['**/node_modules/**', '**/.git/**', ...s.exclude].join(',')}}`;
   const uris = [...(await vscode.workspace.findFiles('**/*.py', exclude)), ...(await vscode.workspace.findFiles('**/*.ipynb', exclude))].filter((u) => u.scheme === 'file');
@@ -61,10 +69,29 @@ export async function analyzeWorkspace(engine: EngineService, diagnostics: Diagn
         diagnostics.collection.set(uri, r.findings.map((f) => new NeuronDiagnostic(f, uri, hints)));
         findings += r.findings.length;
       }
-      if (!token.isCancellationRequested) {
+      if (!token.isCancellationRequested && !quiet) {
         void vscode.window.showInformationMessage(`Neuron: ${findings} finding${findings === 1 ? '' : 's'} in ${results.length} file${results.length === 1 ? '' : 's'}.`, 'Show Problems').then((a) => a && vscode.commands.executeCommand('workbench.actions.view.problems'));
       }
-      return { files: results.length, findings };
+      return { files: results.length, findings, results };
     },
   );
+}
+
+/** "Neuron: Show Porting Report": analyse the workspace, then open the report as rendered markdown. */
+export async function showPortingReport(engine: EngineService, diagnostics: DiagnosticsController, extensionUri: vscode.Uri): Promise<string> {
+  const { results } = await analyzeWorkspace(engine, diagnostics, extensionUri, true);
+  const counts = new Map<Target, number>();
+  for (const r of results) if (r.target) counts.set(r.target, (counts.get(r.target) ?? 0) + 1);
+  const target = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'xla';
+  const rel = (p: string) => vscode.workspace.asRelativePath(p, false);
+  const report = buildPortingReport({
+    target,
+    filesAnalyzed: results.filter((r) => r.target !== null || r.note === 'empty file').length,
+    findings: results.flatMap((r) => r.findings.map((finding) => ({ path: rel(r.path), finding }))),
+    notes: results.filter((r) => r.note && r.note !== 'empty file').map((r) => ({ path: rel(r.path), message: r.note! })),
+  });
+  const text = reportMarkdown(report);
+  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: text });
+  await vscode.commands.executeCommand('markdown.showPreview', doc.uri).then(undefined, () => vscode.window.showTextDocument(doc));
+  return text;
 }

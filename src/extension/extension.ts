@@ -4,7 +4,7 @@ import { EngineService } from './engineService';
 import { DiagnosticsController } from './diagnostics';
 import { registerHover } from './hover';
 import { registerStatusBar, selectTarget } from './statusBar';
-import { analyzeWorkspace, showRuleDocs } from './commands';
+import { analyzeWorkspace, showPortingReport, showRuleDocs } from './commands';
 import { createLogger } from './log';
 import { registerFixes } from './fixes';
 import { registerProfileViewer } from './profile';
@@ -28,6 +28,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Neuron
     vscode.commands.registerCommand('neuron.selectTarget', selectTarget),
     vscode.commands.registerCommand('neuron.showRuleDocs', (id?: string) => showRuleDocs(id)),
     vscode.commands.registerCommand('neuron.analyzeWorkspace', () => analyzeWorkspace(engine, diagnostics, context.extensionUri)),
+    vscode.commands.registerCommand('neuron.showReport', () => showPortingReport(engine, diagnostics, context.extensionUri)),
   );
   registerFixes(context, engine, diagnostics);
   diagnostics.refreshAll();
