@@ -66,16 +66,26 @@ export function buildPortingReport(o: CheckOutput): PortingReport {
       totals.fixable++;
       c.fixable++;
       fl.fixable++;
-      if (f.severity === 'error') (all.fixableError++, fl.fe++);
-      if (f.severity === 'warning') (all.fixableWarning++, fl.fw++);
+      if (f.severity === 'error') {
+        all.fixableError++;
+        fl.fe++;
+      } else if (f.severity === 'warning') {
+        all.fixableWarning++;
+        fl.fw++;
+      }
     } else {
       totals.manual++;
       const [lo, hi] = MANUAL_MINUTES[f.severity];
       const heavy = HEAVY.has(f.category) && f.severity === 'error' ? 4 : 1;
       low += lo * heavy;
       high += hi * heavy;
-      if (f.severity === 'error') (all.manualError++, fl.me++);
-      if (f.severity === 'warning') (all.manualWarning++, fl.mw++);
+      if (f.severity === 'error') {
+        all.manualError++;
+        fl.me++;
+      } else if (f.severity === 'warning') {
+        all.manualWarning++;
+        fl.mw++;
+      }
     }
     cats.set(f.category, c);
     files.set(path, fl);
