@@ -105,3 +105,26 @@ suite('fixes: quick fixes and fix-all', () => {
     assert.ok(!doc.isDirty, 'nothing was applied');
   });
 });
+
+suite('fixes: notebooks', () => {
+  suiteSetup(activateExtension);
+  suiteTeardown(closeAllEditors);
+
+  test('a quick fix in a cell adds its import to the import cell (the edit is not applied)', async () => {
+    const nb = await vscode.workspace.openNotebookDocument(workspaceUri('notebook.ipynb'));
+    await vscode.window.showNotebookDocument(nb);
+    const importCell = nb.cellAt(0);
+    const modelCell = nb.cellAt(2);
+    const ds = await waitForDiagnostics(modelCell.document.uri, 'NRN101 in cell 3', hasRules('NRN101'));
+    const d = ds.find((x) => ruleId(x) === 'NRN101')!;
+    const actions = await codeActions(modelCell.document.uri, d.range, vscode.CodeActionKind.QuickFix.value);
+    const fix = actions.find((a) => a.isPreferred);
+    assert.ok(fix?.edit, `a preferred fix, got: ${actions.map((a) => a.title).join(' | ')}`);
+    const byCell = new Map(fix.edit.entries().map(([u, es]) => [u.toString(), es]));
+    const importEdits = byCell.get(importCell.document.uri.toString()) ?? [];
+    assert.ok(importEdits.some((e) => /import torch_xla/.test(e.newText)), 'import torch_xla goes to the import cell');
+    const modelEdits = byCell.get(modelCell.document.uri.toString()) ?? [];
+    assert.ok(modelEdits.some((e) => /torch_xla\.device\(\)|\.to\(/.test(e.newText)), 'the .cuda() call is rewritten in its own cell');
+    assert.ok(!nb.isDirty);
+  });
+});

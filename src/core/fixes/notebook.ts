@@ -6,6 +6,8 @@ import { buildNotebookProgram, parseIpynb } from '../notebook';
 import type { FixEngine, AnalyzeFn, FixAllResult } from './index';
 import { fixAll } from './index';
 import type { FixOptions } from './api';
+import { diffToEdits, toTextEdits } from './text';
+import type { TextEdit } from '../types';
 
 export interface NotebookFixResult {
   /** The new .ipynb text (equal to the input when nothing changed). */
@@ -72,4 +74,46 @@ export function fixNotebook(engine: FixEngine, json: string, analyze: AnalyzeFn,
   if (!changed.length) return { json, result, cells: [] };
   const text = JSON.stringify(doc, null, detectIndent(json)) + (json.endsWith('\n') ? '\n' : '');
   return { json: text, result, cells: changed };
+}
+
+/** Live notebook cells (the editor's view): joined for fixing, split back into per-cell edits. */
+export interface CellProgram {
+  text: string;
+  /** First line of each cell in `text`. */
+  startLines: number[];
+  masked: string[];
+  /** Whether each cell's own text ends with a newline (the joined program adds one when not). */
+  endsNl: boolean[];
+}
+
+export function joinCells(cells: readonly string[]): CellProgram {
+  const masked = cells.map((source, index) => buildNotebookProgram([{ index, source }]).text);
+  const startLines: number[] = [];
+  let line = 0;
+  for (const m of masked) {
+    startLines.push(line);
+    line += m.split('\n').length - 1 + 1; // the cell's lines, then the boundary line
+  }
+  return { text: masked.join(SENTINEL + '\n'), startLines, masked, endsNl: cells.map((c) => c.replace(/\r\n?/g, '\n').endsWith('\n')) };
+}
+
+/**
+ * Per-cell edits (cell-relative ranges) turning the joined program into `after`, or null when the
+ * cell boundaries did not survive. Masked magics are comment lines, so no edit touches them and the
+ * ranges are valid on the real cell text.
+ */
+export function splitCellEdits(p: CellProgram, after: string): TextEdit[][] | null {
+  const parts = after.split(SENTINEL + '\n');
+  if (parts.length !== p.masked.length) return null;
+  return parts.map((part, i) => {
+    if (part === p.masked[i]) return [];
+    let before = p.masked[i];
+    let now = part;
+    // The joined program ends every cell with a newline; keep the cell's own ending.
+    if (!p.endsNl[i]) {
+      before = before.slice(0, -1);
+      now = now.endsWith('\n') ? now.slice(0, -1) : now;
+    }
+    return toTextEdits(before, diffToEdits(before, now));
+  });
 }

@@ -10,7 +10,8 @@ import * as vscode from 'vscode';
 import type { EngineService } from '../engineService';
 import type { DiagnosticsController } from '../diagnostics';
 import { ruleIdOf } from '../convert';
-import { FixEngine, fixAll, readOptimumNeuronPin, type FixAllResult } from '../../core/fixes';
+import { FixEngine, applyEdits, fixAll, readOptimumNeuronPin, type FixAllResult } from '../../core/fixes';
+import { joinCells, splitCellEdits, type CellProgram } from '../../core/fixes/notebook';
 import type { Finding, Target, TextEdit } from '../../core/types';
 
 export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('neuron');
@@ -66,18 +67,49 @@ export class NeuronFixes {
     return { findings: r.findings, target: r.target };
   }
 
-  /** All safe fixes for a text, to a fixpoint. Notebook cells are fixed one cell at a time. */
+  /** All safe fixes for a Python file, to a fixpoint. */
   fixAllText(doc: vscode.TextDocument, text = doc.getText()): FixAllResult {
-    const nb = this.notebookOf(doc);
-    const settings = this.engine.settings(nb?.uri ?? doc.uri);
-    const first = this.findings(doc);
-    let round = 0;
-    const analyze = (t: string, target?: Target) => {
-      // The first round uses the editor's findings (notebook cells see imports from other cells).
-      if (round++ === 0 && t === doc.getText()) return first;
-      return this.engine.analyzer.analyzeText(t, { ...settings, target: target ?? first.target });
-    };
+    const settings = this.engine.settings(doc.uri);
+    const analyze = (t: string, target?: Target) => this.engine.analyzer.analyzeText(t, target ? { ...settings, target } : settings);
     return fixAll(this.fixer, text, analyze, this.options(doc.uri));
+  }
+
+  /** The code cells of the notebook `doc` belongs to, joined as one program (imports land in the import cell). */
+  private cellProgram(doc: vscode.TextDocument): { nb: vscode.NotebookDocument; cells: vscode.TextDocument[]; at: number; program: CellProgram } | undefined {
+    const nb = this.notebookOf(doc);
+    if (!nb) return undefined;
+    const cells = nb
+      .getCells()
+      .filter((c) => c.kind === vscode.NotebookCellKind.Code && c.document.languageId === 'python')
+      .map((c) => c.document);
+    const at = cells.indexOf(doc);
+    if (at < 0) return undefined;
+    return { nb, cells, at, program: joinCells(cells.map((c) => c.getText())) };
+  }
+
+  /** A WorkspaceEdit over the notebook's cells turning the joined program into `after`. */
+  private cellsEdit(cells: readonly vscode.TextDocument[], program: CellProgram, after: string): vscode.WorkspaceEdit | undefined {
+    const split = splitCellEdits(program, after);
+    if (!split || split.every((e) => e.length === 0)) return undefined;
+    const edit = new vscode.WorkspaceEdit();
+    split.forEach((edits, i) => addEdits(edit, cells[i].uri, edits));
+    return edit;
+  }
+
+  /** Fix-all for `doc`: the file, or for a notebook cell the whole notebook. */
+  private fixAllEdit(doc: vscode.TextDocument): { edit?: vscode.WorkspaceEdit; result: FixAllResult } {
+    const cp = this.cellProgram(doc);
+    if (cp) {
+      const settings = this.engine.settings(cp.nb.uri);
+      const analyze = (t: string, target?: Target) => this.engine.analyzer.analyzeText(t, target ? { ...settings, target } : settings);
+      const result = fixAll(this.fixer, cp.program.text, analyze, this.options(cp.nb.uri));
+      return { edit: this.cellsEdit(cp.cells, cp.program, result.text), result };
+    }
+    const result = this.fixAllText(doc);
+    if (!result.edits.length) return { result };
+    const edit = new vscode.WorkspaceEdit();
+    addEdits(edit, doc.uri, result.edits);
+    return { edit, result };
   }
 
   provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext, token: vscode.CancellationToken): vscode.CodeAction[] {
@@ -86,30 +118,40 @@ export class NeuronFixes {
     const wantQuick = !only || only.contains(vscode.CodeActionKind.QuickFix) || vscode.CodeActionKind.QuickFix.contains(only);
     const wantFixAll = !!only && (only.contains(FIX_ALL_KIND) || FIX_ALL_KIND.contains(only));
     if (wantFixAll) {
-      const res = this.fixAllText(doc);
-      if (res.edits.length) {
-        const a = new vscode.CodeAction(`Fix all Neuron issues (${res.applied.length})`, FIX_ALL_KIND);
-        a.edit = new vscode.WorkspaceEdit();
-        addEdits(a.edit, doc.uri, res.edits);
+      const { edit, result } = this.fixAllEdit(doc);
+      if (edit) {
+        const a = new vscode.CodeAction(`Fix all Neuron issues (${result.applied.length})`, FIX_ALL_KIND);
+        a.edit = edit;
         out.push(a);
       }
     }
     const ours = context.diagnostics.filter((d) => ruleIdOf(d));
     if (!wantQuick || ours.length === 0) return out;
     const { findings, target } = this.findings(doc);
-    const text = doc.getText();
-    const options = this.options(doc.uri);
+    // In a notebook, fix the cells as one program: the finding moves to its line in the joined text.
+    const cp = this.cellProgram(doc);
+    const text = cp ? cp.program.text : doc.getText();
+    const shift = cp ? cp.program.startLines[cp.at] : 0;
+    const options = this.options(cp ? cp.nb.uri : doc.uri);
     let fixable = 0;
     for (const d of ours) {
       if (token.isCancellationRequested) break;
-      const f = findings.find((x) => x.rule === ruleIdOf(d) && toRange(x.range).isEqual(d.range));
-      if (!f) continue;
+      const found = findings.find((x) => x.rule === ruleIdOf(d) && toRange(x.range).isEqual(d.range));
+      if (!found) continue;
+      const move = (p: { line: number; character: number }) => ({ line: p.line + shift, character: p.character });
+      const f: Finding = cp ? { ...found, range: { start: move(found.range.start), end: move(found.range.end) }, related: [], cell: undefined } : found;
       for (const q of this.fixer.quickFixes(text, f, target, options)) {
         const a = new vscode.CodeAction(q.title, vscode.CodeActionKind.QuickFix);
         a.diagnostics = [d];
         a.isPreferred = q.preferred;
-        a.edit = new vscode.WorkspaceEdit();
-        addEdits(a.edit, doc.uri, q.edits);
+        if (cp) {
+          const edit = this.cellsEdit(cp.cells, cp.program, applyEdits(text, q.edits));
+          if (!edit) continue;
+          a.edit = edit;
+        } else {
+          a.edit = new vscode.WorkspaceEdit();
+          addEdits(a.edit, doc.uri, q.edits);
+        }
         out.push(a);
         if (q.kind === 'fix' && q.preferred) fixable++;
       }
@@ -132,12 +174,12 @@ export class NeuronFixes {
       void vscode.window.showInformationMessage('Neuron: open a Python file to fix.');
       return undefined;
     }
-    const res = this.fixAllText(doc);
-    if (res.edits.length) {
-      const edit = new vscode.WorkspaceEdit();
-      addEdits(edit, doc.uri, res.edits);
+    const { edit, result: res } = this.fixAllEdit(doc);
+    if (edit) {
       await vscode.workspace.applyEdit(edit);
-      this.diagnostics.analyze(doc);
+      const nb = this.notebookOf(doc);
+      if (nb) this.diagnostics.analyzeNotebook(nb);
+      else this.diagnostics.analyze(doc);
     }
     const msg = res.applied.length
       ? `Neuron: applied ${res.applied.length} fix${res.applied.length === 1 ? '' : 'es'} (${counts(res.applied)}).${res.skipped.length ? ` ${res.skipped.length} finding${res.skipped.length === 1 ? '' : 's'} need a manual change.` : ''}`

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyEdits, diffToEdits, unifiedDiff, FIXERS } from '../../../src/core/fixes';
 import { FIXABLE_RULES } from '../../../src/core/fixes/catalog';
-import { fixNotebook } from '../../../src/core/fixes/notebook';
+import { fixNotebook, joinCells, splitCellEdits } from '../../../src/core/fixes/notebook';
 import { ruleById } from '../../../src/core/rules';
 import { applyOffsetEdits } from '../../../src/core/fixes/text';
 import { optimumApi } from '../../../src/core/fixes/fixers/hf';
@@ -246,5 +246,20 @@ describe('fix engine: notebooks', () => {
     assert.deepEqual(doc.cells[1].source, ['%matplotlib inline\n', 'import torch\n', 'import torch.nn as nn\n', 'import torch_xla']);
     assert.deepEqual(doc.cells[2].source, ['model = nn.Linear(2, 2).to(torch_xla.device())\n', 'torch_xla.sync()']);
     assert.equal(fixNotebook(fe, r.json, analyze).json, r.json, 'idempotent');
+  });
+});
+
+describe('fix engine: notebook cells in the editor', () => {
+  it('joinCells/splitCellEdits map a program fix back to cell-relative edits, keeping magics and cell endings', async () => {
+    const { a, fe } = await getTools();
+    const cells = ['%load_ext autoreload\nimport torch', 'x = torch.ones(2).cuda()\ntorch.cuda.synchronize()\n'];
+    const p = joinCells(cells);
+    const f = a.analyzeText(p.text, { target: 'xla' }).findings;
+    const r = fe.computeFixes(p.text, f, 'xla');
+    const split = splitCellEdits(p, r.text);
+    assert.ok(split);
+    const out = cells.map((c, i) => applyEdits(c, split[i]));
+    assert.equal(out[0], '%load_ext autoreload\nimport torch\nimport torch_xla');
+    assert.equal(out[1], 'x = torch.ones(2).to(torch_xla.device())\ntorch_xla.sync()\n');
   });
 });
