@@ -209,7 +209,7 @@ describe('profile webview (Chromium, strict CSP)', function () {
       return { hl: t.highlighted, w: t.t1 - t.t0, full: t.span.end - t.span.start };
     });
     assert.equal(st.hl, 'REDUCE');
-    assert.match((await page.locator('.timeline-status').textContent()) ?? '', /highlighting “REDUCE” \([\d,]+ events/);
+    await page.waitForFunction(() => /highlighting “REDUCE” \([\d,]+ events/.test(document.querySelector('.timeline-status')?.textContent ?? ''));
     await page.waitForTimeout(100);
     const box = await page.locator('canvas.timeline-canvas').boundingBox();
     assert.ok(box);

@@ -88,6 +88,11 @@ export class Timeline {
   /** Called after the view changes (for vscode.setState). */
   onViewChange: ((t0: number, t1: number) => void) | null = null;
   private colBuf = new Float32Array(0);
+  private lastEndBuf = new Float64Array(0);
+  private statusText = '';
+  private statusAt = 0;
+  private pendingStatus = 0;
+  private nextStatus = '';
   /** Per event: palette index (by operator when the reader gave one, else by event name). */
   private eventColour: Uint8Array = new Uint8Array(0);
   private resizeObserver: ResizeObserver | null = null;
@@ -495,6 +500,12 @@ export class Timeline {
     const laneBusy = this.laneBusy;
     laneBusy.fill(0);
     const eventColour = this.eventColour;
+    // Aggregated bars are computed per CSS pixel (cw device pixels wide): same look, a quarter of the rects at dpr 2.
+    const cw = Math.max(1, Math.floor(dpr));
+    const nCols = Math.ceil(plotW / cw);
+    const colNs = pxNs * cw;
+    const kc = 1 / colNs;
+    const cssPlotW = Math.ceil(plotW / dpr);
     const barPad = Math.max(1, Math.round(2 * dpr));
     for (let l = 0; l < this.lanes.length; l++) {
       const li = this.lanes[l];
@@ -503,28 +514,38 @@ export class Timeline {
       const hi = lowerBound(li.starts, t1, lo);
       const nView = hi - lo;
       if (nView === 0) continue;
-      if (nView <= plotW * 2) {
+      // Individual events only while they are sparse enough to tell apart (≥ 2 CSS px apart on average);
+      // denser views show the busy fraction per column, which stays truthful where events are sub-pixel.
+      if (nView * 2 <= cssPlotW) {
         stats.individual++;
         for (let p = 0; p < P; p++) buckets[p].length = 0;
-        let lastX = -1;
-        let lastP = -1;
+        // Integer device-pixel rects (no anti-aliased edges: much cheaper to raster without a GPU), and a
+        // rect that touches the previous one of the same colour extends it instead of adding another.
+        const lastEnd = this.lastEndBuf.length >= P ? this.lastEndBuf : (this.lastEndBuf = new Float64Array(P));
+        lastEnd.fill(-1);
         let busy = 0;
         for (let q = lo; q < hi; q++) {
           const e = li.ends[q];
           if (e < t0) continue;
           busy += Math.min(e, t1) - Math.max(li.starts[q], t0);
-          const x0 = (li.starts[q] - t0) * k;
-          let x1 = (e - t0) * k;
+          let x0 = Math.round((li.starts[q] - t0) * k);
+          let x1 = Math.round((e - t0) * k);
+          if (x1 <= x0) x1 = x0 + 1;
+          if (x0 < -1) x0 = -1;
+          if (x1 > plotW + 1) x1 = plotW + 1;
           const p = eventColour[li.order[q]];
-          if (x1 - x0 < 1) {
-            const xi = Math.floor(x0);
-            if (xi === lastX && p === lastP) continue; // sub-pixel event already painted in this column
-            lastX = xi;
-            lastP = p;
-            x1 = x0 + 1;
-          }
           const b = buckets[p];
+          const le = lastEnd[p];
+          if (le >= x0 && b.length > 0) {
+            // Touching or overlapping the last rect of this colour: extend it.
+            if (x1 > le) {
+              b[b.length - 1] += x1 - le;
+              lastEnd[p] = x1;
+            }
+            continue;
+          }
           b.push(x0, x1 - x0);
+          lastEnd[p] = x1;
         }
         const yy = y + barPad;
         const hh = laneH - 2 * barPad;
@@ -541,18 +562,18 @@ export class Timeline {
         continue;
       }
       // Aggregated: busy fraction per pixel column.
-      col.fill(0, 0, plotW);
-      if (pxNs >= this.binW0) {
+      col.fill(0, 0, nCols);
+      if (colNs >= this.binW0) {
         stats.pyramid++;
-        const level = Math.min(li.levels.length - 1, Math.max(0, Math.floor(Math.log2(pxNs / this.binW0))));
+        const level = Math.min(li.levels.length - 1, Math.max(0, Math.floor(Math.log2(colNs / this.binW0))));
         const bins = li.levels[level];
         const nb = bins.length;
         const bw = this.binW0 * (1 << level);
         const inv = 1 / bw;
         const span0 = this.spanStart;
-        for (let c = 0; c < plotW; c++) {
-          const a = (t0 + c * pxNs - span0) * inv;
-          const b = a + pxNs * inv;
+        for (let c = 0; c < nCols; c++) {
+          const a = (t0 + c * colNs - span0) * inv;
+          const b = a + colNs * inv;
           if (b <= 0 || a >= nb) continue;
           const ia = Math.max(0, Math.floor(a));
           const ib = Math.min(nb - 1, Math.ceil(b) - 1);
@@ -571,35 +592,35 @@ export class Timeline {
           const s = li.starts[q];
           const e = li.ends[q];
           if (e < t0) continue;
-          const a = (s - t0) * k;
-          const b = (e - t0) * k;
+          const a = (s - t0) * kc;
+          const b = (e - t0) * kc;
           let ca = Math.floor(a);
           let cb = Math.floor(b);
-          if (cb < 0 || ca >= plotW) continue;
+          if (cb < 0 || ca >= nCols) continue;
           if (ca === cb) { col[ca] += e - s; continue; }
           if (ca < 0) ca = -1;
-          else col[ca] += (ca + 1 - a) * pxNs;
-          if (cb >= plotW) cb = plotW;
-          else col[cb] += (b - cb) * pxNs;
-          for (let c = ca + 1; c < cb; c++) col[c] += pxNs;
+          else col[ca] += (ca + 1 - a) * colNs;
+          if (cb >= nCols) cb = nCols;
+          else col[cb] += (b - cb) * colNs;
+          for (let c = ca + 1; c < cb; c++) col[c] += colNs;
         }
       }
       let busy = 0;
-      for (let c = 0; c < plotW; c++) busy += col[c];
+      for (let c = 0; c < nCols; c++) busy += col[c];
       laneBusy[l] = busy;
       ctx.fillStyle = th.group[this.data.lanes[l].group] ?? th.foreground;
       ctx.beginPath();
       const full = laneH - 2 * barPad;
       const base = y + laneH - barPad;
       let c = 0;
-      while (c < plotW) {
+      while (c < nCols) {
         const v = col[c];
         if (v <= 0) { c++; continue; }
-        const frac = Math.min(1, v / pxNs);
+        const frac = Math.min(1, v / colNs);
         const hpx = Math.max(dpr, Math.round(frac * full));
         let c2 = c + 1;
-        while (c2 < plotW && col[c2] > 0 && Math.max(dpr, Math.round(Math.min(1, col[c2] / pxNs) * full)) === hpx) c2++;
-        ctx.rect(left + c, base - hpx, c2 - c, hpx);
+        while (c2 < nCols && col[c2] > 0 && Math.max(dpr, Math.round(Math.min(1, col[c2] / colNs) * full)) === hpx) c2++;
+        ctx.rect(left + c * cw, base - hpx, (c2 - c) * cw, hpx);
         c = c2;
       }
       ctx.fill();
@@ -675,7 +696,24 @@ export class Timeline {
     this.lastStats = stats;
     const total = this.data.totalEvents;
     const shown = this.data.start.length;
-    this.status.textContent = `${fmtNs(t0 - this.spanStart)} – ${fmtNs(t1 - this.spanStart)} (${fmtNs(t1 - t0)} visible) · ${fmtCount(shown)} events${total > shown ? ` of ${fmtCount(total)} (sampled)` : ''}${this.hl ? ` · highlighting “${this.hl.name}” (${fmtCount(this.hl.count)} events; Esc clears)` : ''}`;
+    const status = `${fmtNs(t0 - this.spanStart)} – ${fmtNs(t1 - this.spanStart)} (${fmtNs(t1 - t0)} visible) · ${fmtCount(shown)} events${total > shown ? ` of ${fmtCount(total)} (sampled)` : ''}${this.hl ? ` · highlighting “${this.hl.name}” (${fmtCount(this.hl.count)} events; Esc clears)` : ''}`;
+    // The status line is DOM (layout + paint): refresh it at most ~8 times a second while zooming.
+    const now = performance.now();
+    if (status !== this.statusText && (now - this.statusAt > 120 || !this.pendingStatus)) {
+      if (now - this.statusAt > 120) {
+        this.statusText = status;
+        this.statusAt = now;
+        this.status.textContent = status;
+      } else {
+        this.pendingStatus = window.setTimeout(() => {
+          this.pendingStatus = 0;
+          this.statusAt = performance.now();
+          this.statusText = this.nextStatus;
+          this.status.textContent = this.nextStatus;
+        }, 130);
+      }
+    }
+    this.nextStatus = status;
     return stats;
   }
 
