@@ -100,6 +100,7 @@ suite('fixes: quick fixes and fix-all', () => {
     assert.ok(r.files >= 2 && r.fixes >= 5, `files ${r.files}, fixes ${r.fixes}`);
     const touched = r.edit.entries().map(([u]) => vscode.workspace.asRelativePath(u));
     assert.ok(touched.includes(FILE) && touched.includes('train_gpu.py'), `touched: ${touched.join(', ')}`);
+    assert.ok(r.edit.entries().some(([u]) => u.scheme === 'vscode-notebook-cell'), 'notebook cells are ported too');
     assert.ok(!touched.includes('clean.py'), 'clean.py is left alone');
     const doc = await vscode.workspace.openTextDocument(uri());
     assert.ok(!doc.isDirty, 'nothing was applied');

@@ -202,7 +202,7 @@ export class NeuronFixes {
     const done = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Neuron: porting the workspace', cancellable: true },
       async (progress, token) => {
-        const uris = await vscode.workspace.findFiles('**/*.py', '**/{node_modules,.venv,venv,.git,site-packages,__pycache__,.vscode-test}/**', undefined, token);
+        const uris = await vscode.workspace.findFiles('**/*.{py,ipynb}', '**/{node_modules,.venv,venv,.git,site-packages,__pycache__,.vscode-test,.ipynb_checkpoints}/**', undefined, token);
         let i = 0;
         for (const uri of uris) {
           if (token.isCancellationRequested) return false;
@@ -210,6 +210,29 @@ export class NeuronFixes {
           i++;
           const settings = this.engine.settings(uri);
           if (!settings.enable) continue;
+          if (uri.path.endsWith('.ipynb')) {
+            // Notebooks: open the model (not an editor), fix the code cells as one program.
+            let nb: vscode.NotebookDocument;
+            try {
+              nb = await vscode.workspace.openNotebookDocument(uri);
+            } catch {
+              continue;
+            }
+            const first = nb.getCells().find((c) => c.kind === vscode.NotebookCellKind.Code && c.document.languageId === 'python');
+            const cp = first ? this.cellProgram(first.document) : undefined;
+            if (!cp) continue;
+            const analyze = (t: string, target?: Target) => this.engine.analyzer.analyzeText(t, target ? { ...settings, target } : settings);
+            const res = fixAll(this.fixer, cp.program.text, analyze, this.options(uri));
+            skipped += res.skipped.length;
+            for (const s of res.skipped) report.push(`${vscode.workspace.asRelativePath(uri)}: ${s.rule} not fixed: ${s.reason}`);
+            const split = res.text === cp.program.text ? null : splitCellEdits(cp.program, res.text);
+            if (!split || split.every((e) => e.length === 0)) continue;
+            files++;
+            fixes += res.applied.length;
+            const metadata = { needsConfirmation: true, label: `${vscode.workspace.asRelativePath(uri)}: ${res.applied.length} Neuron fix${res.applied.length === 1 ? '' : 'es'}`, description: counts(res.applied) };
+            split.forEach((edits, k) => addEdits(edit, cp.cells[k].uri, edits, metadata));
+            continue;
+          }
           const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
           let text: string;
           try {
