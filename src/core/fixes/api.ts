@@ -73,4 +73,6 @@ export interface FixResult {
   text: string;
   /** Titles of the plans applied. */
   titles: string[];
+  /** True when an applied plan is quick-fix-only (only with `includeUnsafe`). */
+  unsafe?: boolean;
 }

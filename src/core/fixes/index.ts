@@ -173,7 +173,7 @@ export class FixEngine {
     if (!run.test(text)) after = after.replace(run, '\n\n\n');
     const edits: TextEdit[] = toTextEdits(text, diffToEdits(text, after));
     skipped.sort((a, b) => a.line - b.line);
-    return { edits, applied: kept.map((p) => p.finding.rule), skipped, text: after, titles: kept.map((p) => p.plan.title) };
+    return { edits, applied: kept.map((p) => p.finding.rule), skipped, text: after, titles: kept.map((p) => p.plan.title), unsafe: kept.some((p) => !p.plan.safe) };
   }
 
   /** Quick fixes for one finding: the plan for `target`, the other stack's when it differs, and a TODO. */
@@ -181,7 +181,7 @@ export class FixEngine {
     const out: QuickFix[] = [];
     const opts = { ...options, includeUnsafe: true };
     const primary = this.computeFixes(text, [finding], target, opts);
-    if (primary.edits.length) out.push({ title: primary.titles[0] ?? `Fix ${finding.rule}`, edits: primary.edits, preferred: this.isSafe(text, finding, target, options), target, kind: 'fix' });
+    if (primary.edits.length) out.push({ title: primary.titles[0] ?? `Fix ${finding.rule}`, edits: primary.edits, preferred: !primary.unsafe, target, kind: 'fix' });
     const other: Target = target === 'xla' ? 'native' : 'xla';
     if (['cuda-device', 'cuda-api', 'mixed-precision', 'distributed'].includes(finding.category)) {
       const alt = this.computeFixes(text, [finding], other, opts);
@@ -202,9 +202,6 @@ export class FixEngine {
     return out;
   }
 
-  private isSafe(text: string, finding: Finding, target: Target, options: FixOptions): boolean {
-    return this.computeFixes(text, [finding], target, { ...options, includeUnsafe: false }).edits.length > 0;
-  }
 }
 
 export interface QuickFix {

@@ -70,7 +70,7 @@ function xlaDevice(cx: FixContext, call: Node, need: ImportReq[], f: Finding): {
     .sort((a, b) => a.startIndex - b.startIndex);
   const from = scope ? scope.startIndex : 0;
   const to = scope ? scope.endIndex : cx.text.length;
-  if (siblings.length < 2 || cx.sem.identifiersIn('device', from, to).length > 0) return { expr, edits: [] };
+  if (siblings.length < 2 || scope?.type === 'lambda' || cx.sem.identifiersIn('device', from, to).length > 0) return { expr, edits: [] };
   const first = statementIn(scope?.type === 'function_definition' ? scope : null, siblings[0]);
   if (!first || !cx.startsLine(first)) return { expr, edits: [] };
   return { expr: 'device', edits: [cx.insertAbove(first, `device = ${expr}`)] };
