@@ -136,6 +136,7 @@ describe('profile panel on a Parquet folder and an NTFF (e2e)', function () {
     fs.cpSync(sample, path.join(ws, 'mlp@latest'), { recursive: true });
     fs.writeFileSync(path.join(ws, 'model.py'), Array.from({ length: 60 }, (_, i) => (i === 41 ? 'y = x @ w  # line 42: dot.1' : `# line ${i + 1}`)).join('\n') + '\n');
     fs.writeFileSync(path.join(ws, 'profile.ntff'), Buffer.from([0x4e, 0x54, 0x46, 0x46, 0, 1, 2, 3, 0, 0, 0, 0]));
+    fs.copyFileSync(path.join(path.dirname(sample), 'inf2-summary.neuron-profile.json'), path.join(ws, 'live.neuron-profile.json'));
     wb = await openWorkbench(ws);
   });
   after(async function () {
@@ -181,6 +182,20 @@ describe('profile panel on a Parquet folder and an NTFF (e2e)', function () {
     await page.locator('.statusbar-item', { hasText: /Ln 42, Col 1/ }).waitFor({ timeout: 10_000 });
     assert.equal(await page.locator('.editor-group-container').count(), 2, 'code and profile side by side');
     await wb.screenshot('profile-e2e-source-link');
+  });
+
+  it('reloads when the profile is rewritten on disk', async function () {
+    const page = wb.page;
+    await openFile(page, 'live.neuron-profile.json');
+    await webviewText(page, /Engine utilisation/);
+    const file = path.join(ws, 'live.neuron-profile.json');
+    const raw = fs.readFileSync(file, 'utf8');
+    const json = JSON.parse(raw.slice(raw.indexOf('{'))) as Record<string, Record<string, unknown>>; // the sample keeps neuron-profile's log lines
+    const key = Object.keys(json)[0];
+    json[key].mfu_estimated_percent = 0.4321; // a 0–1 fraction: shown as 43.2 %
+    fs.writeFileSync(file, JSON.stringify(json, null, 1));
+    const text = await webviewText(page, /43\.2 %/, 20_000);
+    assert.match(text, /MFU/);
   });
 
   it('an .ntff explains the conversion (or offers it when neuron-explorer is on PATH)', async function () {

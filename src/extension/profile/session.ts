@@ -1,7 +1,7 @@
 // One profile shown in one webview (a custom editor or the `neuron.openProfile` panel): loads the profile
 // with progress and cancellation, answers the webview's messages, converts .ntff, opens source locations.
 import { promises as fsp } from 'node:fs';
-import { basename, isAbsolute } from 'node:path';
+import { basename, dirname, isAbsolute } from 'node:path';
 import * as vscode from 'vscode';
 import { detectProfileFormatDetailed, loadProfile } from '../../core/profile';
 import { isWebviewToHost, type HostToWebview, type WebviewToHost } from '../../webview/profile/protocol';
@@ -71,6 +71,38 @@ export class ProfileSession implements vscode.Disposable {
         if (/\.ntff$/i.test(this.uri.fsPath) && this.ready) void this.load();
       }),
     );
+    void this.watch();
+  }
+
+  private watcher: vscode.Disposable | null = null;
+  private reloadTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Reloads when the profile is rewritten on disk (a new capture or conversion into the same place). */
+  private async watch(): Promise<void> {
+    this.watcher?.dispose();
+    this.watcher = null;
+    if (this.uri.scheme !== 'file' || this.uri.path === '/' || this.uri.path === '') return;
+    let isDir = false;
+    try {
+      isDir = (await fsp.stat(this.path)).isDirectory();
+    } catch {
+      return;
+    }
+    if (this.disposed) return;
+    const pattern = isDir
+      ? new vscode.RelativePattern(this.uri, '*.{parquet,json,txt,ntff}')
+      : new vscode.RelativePattern(vscode.Uri.file(dirname(this.path)), basename(this.path));
+    const w = vscode.workspace.createFileSystemWatcher(pattern);
+    const onChange = (): void => {
+      clearTimeout(this.reloadTimer);
+      this.reloadTimer = setTimeout(() => {
+        if (!this.disposed && this.ready) {
+          this.host.output.appendLine(`${this.path} changed on disk; reloading.`);
+          void this.load();
+        }
+      }, 1000);
+    };
+    this.watcher = vscode.Disposable.from(w, w.onDidChange(onChange), w.onDidCreate(onChange), w.onDidDelete(onChange));
   }
 
   get path(): string {
@@ -111,6 +143,7 @@ export class ProfileSession implements vscode.Disposable {
     this.uri = uri;
     this.panel.title = `Profile: ${basename(uri.fsPath)}`;
     this.host.onShown(this);
+    void this.watch();
     if (this.ready) await this.load();
   }
 
@@ -210,6 +243,8 @@ export class ProfileSession implements vscode.Disposable {
     if (this.disposed) return;
     this.disposed = true;
     this.abort?.abort();
+    clearTimeout(this.reloadTimer);
+    this.watcher?.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
     this.host.onDispose(this);
   }
