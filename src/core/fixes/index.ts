@@ -169,8 +169,10 @@ export class FixEngine {
       }
     }
     // Removed lines can leave 3+ blank lines in a row; when the original had none, fold them to 2.
-    const run = /\n(?:[ \t]*\n){3,}/g;
-    if (!run.test(text)) after = after.replace(run, '\n\n\n');
+    const run = /\n(?:[ \t\r]*\n){3,}/g;
+    if (!run.test(text)) after = after.replace(run, (m) => (m.includes('\r') ? '\n\r\n\r\n' : '\n\n\n'));
+    // Inserted lines use \n; a file written with \r\n keeps \r\n throughout.
+    if (text.includes('\r\n') && !/(?:^|[^\r])\n/.test(text)) after = after.replace(/\r?\n/g, '\r\n');
     const edits: TextEdit[] = toTextEdits(text, diffToEdits(text, after));
     skipped.sort((a, b) => a.line - b.line);
     return { edits, applied: kept.map((p) => p.finding.rule), skipped, text: after, titles: kept.map((p) => p.plan.title), unsafe: kept.some((p) => !p.plan.safe) };

@@ -263,3 +263,12 @@ describe('fix engine: notebook cells in the editor', () => {
     assert.equal(out[1], 'x = torch.ones(2).to(torch_xla.device())\ntorch_xla.sync()\n');
   });
 });
+
+describe('fix engine: encodings and line endings', () => {
+  it('keeps CRLF files CRLF and counts positions in UTF-16 code units (emoji before the fix)', async () => {
+    const text = 'import torch\r\n# 🙂 héllo\r\nx = torch.zeros(2, names=("🙂",)).cuda()  # 🙂 cuda\r\ny = torch.ones(1).cuda()\r\n';
+    const r = await fixText(text, 'xla');
+    assert.equal(r.text, 'import torch\r\nimport torch_xla\r\n# 🙂 héllo\r\ndevice = torch_xla.device()\r\nx = torch.zeros(2, names=("🙂",)).to(device)  # 🙂 cuda\r\ny = torch.ones(1).to(device)\r\n');
+    assert.equal(applyEdits(text, r.edits), r.text);
+  });
+});
