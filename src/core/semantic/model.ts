@@ -32,6 +32,69 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/**
+ * A call's parts, computed on first use: most rules look at the method name or the qualified name
+ * and stop there, so arguments are only unpacked (many trips into the wasm tree) when asked for.
+ */
+class LazyCall implements CallInfo {
+  readonly func: Node;
+  readonly method: string | null = null;
+  readonly receiver: Node | null = null;
+  private _qname?: string | null;
+  private _args?: { args: Node[]; kwargs: Map<string, Node>; kwargNodes: Map<string, Node>; hasSplat: boolean };
+
+  constructor(private readonly sem: SemanticModel, readonly node: Node) {
+    this.func = node.childForFieldName('function')!;
+    if (this.func.type === 'attribute') {
+      this.method = this.func.childForFieldName('attribute')?.text ?? null;
+      this.receiver = this.func.childForFieldName('object');
+    }
+  }
+
+  get qname(): string | null {
+    if (this._qname === undefined) this._qname = this.sem.qualifiedName(this.func);
+    return this._qname;
+  }
+
+  private get parts() {
+    if (!this._args) {
+      const args: Node[] = [];
+      const kwargs = new Map<string, Node>();
+      const kwargNodes = new Map<string, Node>();
+      let hasSplat = false;
+      const argList = this.node.childForFieldName('arguments');
+      if (argList?.type === 'argument_list') {
+        for (const a of argList.namedChildren) {
+          if (a.type === 'keyword_argument') {
+            const k = a.childForFieldName('name');
+            const v = a.childForFieldName('value');
+            if (k && v) {
+              kwargs.set(k.text, v);
+              kwargNodes.set(k.text, a);
+            }
+          } else if (a.type === 'list_splat' || a.type === 'dictionary_splat') hasSplat = true;
+          else if (a.type !== 'comment') args.push(a);
+        }
+      }
+      this._args = { args, kwargs, kwargNodes, hasSplat };
+    }
+    return this._args;
+  }
+
+  get args(): Node[] {
+    return this.parts.args;
+  }
+  get kwargs(): Map<string, Node> {
+    return this.parts.kwargs;
+  }
+  get kwargNodes(): Map<string, Node> {
+    return this.parts.kwargNodes;
+  }
+  get hasSplat(): boolean {
+    return this.parts.hasSplat;
+  }
+}
+
 export class SemanticModel implements Semantic {
   readonly root: Node;
   private _imports?: ImportBinding[];
@@ -180,35 +243,8 @@ export class SemanticModel implements Semantic {
   }
 
   call(callNode: Node): CallInfo {
-    const cached = this.calls.get(callNode.id);
-    if (cached) return cached;
-    const func = callNode.childForFieldName('function')!;
-    let method: string | null = null;
-    let receiver: Node | null = null;
-    if (func.type === 'attribute') {
-      method = func.childForFieldName('attribute')?.text ?? null;
-      receiver = func.childForFieldName('object');
-    }
-    const args: Node[] = [];
-    const kwargs = new Map<string, Node>();
-    const kwargNodes = new Map<string, Node>();
-    let hasSplat = false;
-    const argList = callNode.childForFieldName('arguments');
-    if (argList?.type === 'argument_list') {
-      for (const a of argList.namedChildren) {
-        if (a.type === 'keyword_argument') {
-          const k = a.childForFieldName('name');
-          const v = a.childForFieldName('value');
-          if (k && v) {
-            kwargs.set(k.text, v);
-            kwargNodes.set(k.text, a);
-          }
-        } else if (a.type === 'list_splat' || a.type === 'dictionary_splat') hasSplat = true;
-        else if (a.type !== 'comment') args.push(a);
-      }
-    }
-    const info: CallInfo = { node: callNode, func, qname: this.qualifiedName(func), method, receiver, args, kwargs, kwargNodes, hasSplat };
-    this.calls.set(callNode.id, info);
+    let info = this.calls.get(callNode.id);
+    if (!info) this.calls.set(callNode.id, (info = new LazyCall(this, callNode)));
     return info;
   }
 
