@@ -220,6 +220,25 @@ describe('profile webview (Chromium, strict CSP)', function () {
     assert.ok(st.w <= st.full * 1.2);
   });
 
+  it('clicking a timeline event highlights its op; Ctrl+click opens its source', async () => {
+    page = await openWebview(hx);
+    const model = sampleModel({ timelineEvents: 20000 });
+    (model.topOps as unknown[]).push({ name: 'MATMUL', timeNs: 1000, percent: 1, count: 10, kind: 'opcode', source: { file: 'kernels/mm.py', line: 7 } });
+    await postModel(page, model);
+    await page.locator('canvas.timeline-canvas').scrollIntoViewIfNeeded();
+    const box = await page.locator('canvas.timeline-canvas').boundingBox();
+    assert.ok(box);
+    const y = box.y + 22 + 9; // lane 0: TensorMatrix, events named MATMUL
+    await page.mouse.click(box.x + box.width * 0.5, y);
+    const hl = (): Promise<string | null> => page.evaluate(() => (window as unknown as { __neuronLens: { timeline: { highlighted: string | null } } }).__neuronLens.timeline.highlighted);
+    assert.equal(await hl(), 'MATMUL');
+    assert.equal((await sent(page)).filter((m) => m.type === 'openSource').length, 0, 'a plain click does not open files');
+    await page.keyboard.down('Control');
+    await page.mouse.click(box.x + box.width * 0.5, y);
+    await page.keyboard.up('Control');
+    assert.deepEqual((await sent(page)).find((m) => m.type === 'openSource'), { type: 'openSource', file: 'kernels/mm.py', line: 7 });
+  });
+
   it('restores the timeline view from saved state', async () => {
     page = await openWebview(hx, { state: { source: '/work/profiles/sample.neuron-profile.json', view: { t0: 1000, t1: 5000 } } });
     await postModel(page, sampleModel());

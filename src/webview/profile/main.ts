@@ -343,10 +343,20 @@ function renderModel(source: string, raw: unknown): void {
     r.appendChild(sec);
     timeline = new Timeline(tl, theme.timeline);
     sec.appendChild(timeline.element);
-    sec.appendChild(h('p', { class: 'muted hint', text: 'Wheel zooms around the cursor, Shift+wheel or drag pans, double-click resets. With the timeline focused: + / − zoom, ← / → (or A / D) pan, Home resets.' }));
+    sec.appendChild(h('p', { class: 'muted hint', text: 'Wheel zooms around the cursor, Shift+wheel or drag pans, double-click resets; click an event to highlight its op, Ctrl/Cmd+click to open its source. With the timeline focused: + / − zoom, ← / → (or A / D) pan, Home resets, Esc clears the highlight.' }));
     timeline.resize();
     const v = state.source === src ? state.view : null;
     if (v && Number.isFinite(v.t0) && Number.isFinite(v.t1) && v.t1 > v.t0) timeline.setView(v.t0, v.t1, false);
+    // Click an event: highlight its op; Ctrl/Cmd+click also opens the op's source (like Neuron Explorer).
+    const sourceByName = new Map<string, { file: string; line: number }>();
+    for (const op of allOps) if (op.source && !sourceByName.has(op.name)) sourceByName.set(op.name, op.source);
+    const tlRef = timeline;
+    timeline.onEventClick = ({ name, op }, { ctrl }) => {
+      const key = op ?? name;
+      tlRef.highlight(tlRef.highlighted === key ? null : key);
+      const src = sourceByName.get(key) ?? sourceByName.get(name);
+      if (ctrl && src) post({ type: 'openSource', file: src.file, line: src.line });
+    };
     let saveTimer = 0;
     timeline.onViewChange = (t0, t1) => {
       clearTimeout(saveTimer);

@@ -85,6 +85,9 @@ export class Timeline {
   private drag: { x: number; t0: number; t1: number } | null = null;
   private hoverXY: { x: number; y: number } | null = null;
   lastStats: DrawStats = { ms: 0, individual: 0, pyramid: 0, bucketed: 0, drawnEvents: 0 };
+  /** Called when an event is clicked (not dragged); ctrl: Ctrl/Cmd was held. */
+  onEventClick: ((names: { name: string; op: string | null }, mods: { ctrl: boolean }) => void) | null = null;
+  private down: { x: number; y: number } | null = null;
   /** Called after the view changes (for vscode.setState). */
   onViewChange: ((t0: number, t1: number) => void) | null = null;
   private colBuf = new Float32Array(0);
@@ -371,6 +374,7 @@ export class Timeline {
     c.addEventListener('pointerdown', (e) => {
       if (e.button !== 0) return;
       c.setPointerCapture(e.pointerId);
+      this.down = { x: e.clientX, y: e.clientY };
       this.drag = { x: e.clientX, t0: this.t0, t1: this.t1 };
       c.classList.add('dragging');
     });
@@ -390,7 +394,17 @@ export class Timeline {
       this.drag = null;
       c.classList.remove('dragging');
     };
-    c.addEventListener('pointerup', endDrag);
+    c.addEventListener('pointerup', (e) => {
+      const d = this.down;
+      this.down = null;
+      endDrag();
+      // A click (no drag) on an event: tell the page (it highlights the op and can open its source).
+      if (d && Math.abs(e.clientX - d.x) < 4 && Math.abs(e.clientY - d.y) < 4 && this.onEventClick) {
+        const r = c.getBoundingClientRect();
+        const hit = this.hitTest(e.clientX - r.left, e.clientY - r.top);
+        if (hit && hit.i >= 0) this.onEventClick(this.eventNames(hit.i), { ctrl: e.ctrlKey || e.metaKey });
+      }
+    });
     c.addEventListener('pointercancel', endDrag);
     c.addEventListener('pointerleave', () => {
       this.hoverXY = null;
@@ -717,15 +731,13 @@ export class Timeline {
     return stats;
   }
 
-  private updateTooltip(): void {
-    const pos = this.hoverXY;
-    const tip = this.tooltip;
-    if (!pos || pos.x < this.plotLeft || pos.y < AXIS_H) { tip.hidden = true; return; }
-    const l = Math.floor((pos.y - AXIS_H) / LANE_H);
+  /** The event under a CSS-pixel position: lane, index into the lane's sorted arrays, event index. */
+  private hitTest(x: number, y: number): { l: number; q: number; i: number; tm: number; pxNsCss: number } | { l: number; q: -1; i: -1; tm: number; pxNsCss: number } | null {
+    if (x < this.plotLeft || y < AXIS_H) return null;
+    const l = Math.floor((y - AXIS_H) / LANE_H);
     const li = this.lanes[l];
-    if (!li) { tip.hidden = true; return; }
-    const lane = this.data.lanes[l];
-    const tm = this.timeAtX(pos.x);
+    if (!li) return null;
+    const tm = this.timeAtX(x);
     const pxNsCss = (this.t1 - this.t0) / Math.max(1, this.cssW - this.plotLeft);
     const tol = pxNsCss * 2;
     // The last event starting at or before the cursor (plus tolerance), walking back while an earlier one may still cover it.
@@ -740,13 +752,35 @@ export class Timeline {
       if (dist < bestDist) { bestDist = dist; best = q; }
       if (dist === 0) break;
     }
+    if (best >= 0 && bestDist <= tol) return { l, q: best, i: li.order[best], tm, pxNsCss };
+    return { l, q: -1, i: -1, tm, pxNsCss };
+  }
+
+  /** Names of an event: its own and its operator's (when the reader linked one). */
+  eventNames(i: number): { name: string; op: string | null } {
+    const name = this.data.names[this.data.nameIndex[i]] ?? '?';
+    const o = this.data.opIndex ? this.data.opIndex[i] : 0xffffffff;
+    const op = o !== 0xffffffff && this.data.names[o] !== undefined ? this.data.names[o] : null;
+    return { name, op };
+  }
+
+  private updateTooltip(): void {
+    const pos = this.hoverXY;
+    const tip = this.tooltip;
+    const hit = pos ? this.hitTest(pos.x, pos.y) : null;
+    if (!pos || !hit) { tip.hidden = true; return; }
+    const l = hit.l;
+    const li = this.lanes[l];
+    const lane = this.data.lanes[l];
+    const tm = hit.tm;
+    const pxNsCss = hit.pxNsCss;
+    const best = hit.q;
     const lines: [string, string][] = [];
-    if (best >= 0 && bestDist <= tol) {
+    if (best >= 0) {
       const i = li.order[best];
-      const name = this.data.names[this.data.nameIndex[i]] ?? '?';
+      const { name, op } = this.eventNames(i);
       lines.push(['', name]);
-      const op = this.data.opIndex ? this.data.opIndex[i] : 0xffffffff;
-      if (op !== 0xffffffff && this.data.names[op] !== undefined && this.data.names[op] !== name) lines.push(['Op', this.data.names[op]]);
+      if (op !== null && op !== name) lines.push(['Op', op]);
       lines.push(['Lane', lane.label]);
       lines.push(['Start', fmtNs(li.starts[best] - this.spanStart)]);
       lines.push(['Duration', fmtNs(this.data.duration[i])]);
