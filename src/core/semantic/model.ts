@@ -102,6 +102,7 @@ export class SemanticModel implements Semantic {
   private readonly assigns = new Map<string, Assignment[]>();
   private _classes?: Map<string, Node>;
   private _blocks?: Block[];
+  private _moduleRanges?: [number, number][];
   private readonly idents = new Map<string, Node[]>();
   private readonly importsMemo = new Map<string, boolean>();
   private readonly values = new Map<number, ConstValue | null>();
@@ -267,44 +268,78 @@ export class SemanticModel implements Semantic {
   // ---------------------------------------------------------------- constants
 
   /** Assignments to `name` (a simple or dotted name), found by text search then confirmed in the tree. */
-  private assignsOf(name: string): Assignment[] {
-    let list = this.assigns.get(name);
+  /** Assignments to `name` whose name starts in one of `ranges` (whole file when absent). */
+  private assignsOf(name: string, ranges?: readonly (readonly [number, number])[], key = ''): Assignment[] {
+    const cacheKey = `${name}@${key}`;
+    let list = this.assigns.get(cacheKey);
     if (list) return list;
     list = [];
     const parts = name.split('.');
     const last = parts[parts.length - 1];
     // `name =`, `name: T =`, `name=` in a parameter default; not `==`.
     const re = new RegExp(`\\b${escapeRe(last)}[ \\t]*(?::[^=\\n]*)?=(?!=)`, 'g');
-    for (let m = re.exec(this.text); m; m = re.exec(this.text)) {
-      const id = this.root.descendantForIndex(m.index, m.index + last.length);
-      if (!id || id.type !== 'identifier' || id.startIndex !== m.index) continue;
-      let lhs: Node = id;
-      const p0 = id.parent;
-      if (parts.length > 1) {
-        if (p0?.type !== 'attribute' || this.dottedName(p0) !== name) continue;
-        lhs = p0;
+    const rs = ranges ?? [[0, this.text.length] as const];
+    // One pass over the text; matches outside the ranges are dropped before touching the tree.
+    re.lastIndex = rs.length ? rs[0][0] : this.text.length;
+    const end = rs.length ? rs[rs.length - 1][1] : 0;
+    let ri = 0;
+    for (let m = re.exec(this.text); m && m.index < end; m = re.exec(this.text)) {
+      while (ri < rs.length && rs[ri][1] <= m.index) ri++;
+      if (ri >= rs.length) break;
+      if (m.index < rs[ri][0]) {
+        re.lastIndex = rs[ri][0];
+        continue;
       }
-      const p = lhs.parent;
-      if (!p) continue;
-      let rhs: Node | null = null;
-      if (p.type === 'assignment' && p.childForFieldName('left')?.id === lhs.id) rhs = p.childForFieldName('right');
-      else if ((p.type === 'default_parameter' || p.type === 'typed_default_parameter') && p.childForFieldName('name')?.id === lhs.id) rhs = p.childForFieldName('value');
-      if (rhs) list.push({ lhs, rhs, scope: this.scopeOf(lhs) });
+      {
+        const id = this.root.descendantForIndex(m.index, m.index + last.length);
+        if (!id || id.type !== 'identifier' || id.startIndex !== m.index) continue;
+        let lhs: Node = id;
+        const p0 = id.parent;
+        if (parts.length > 1) {
+          if (p0?.type !== 'attribute' || this.dottedName(p0) !== name) continue;
+          lhs = p0;
+        }
+        const p = lhs.parent;
+        if (!p) continue;
+        let rhs: Node | null = null;
+        if (p.type === 'assignment' && p.childForFieldName('left')?.id === lhs.id) rhs = p.childForFieldName('right');
+        else if ((p.type === 'default_parameter' || p.type === 'typed_default_parameter') && p.childForFieldName('name')?.id === lhs.id) rhs = p.childForFieldName('value');
+        if (rhs) list.push({ lhs, rhs, scope: this.scopeOf(lhs) });
+      }
     }
-    this.assigns.set(name, list);
+    this.assigns.set(cacheKey, list);
     return list;
   }
 
+  /** Offsets outside every function: where module-level (and class-level) bindings live. */
+  private get moduleRanges(): [number, number][] {
+    if (!this._moduleRanges) {
+      const out: [number, number][] = [];
+      let at = 0;
+      for (const b of this.blocks) {
+        if (b.kind !== 'def' || b.start < at) continue; // nested in a def already skipped
+        if (b.start > at) out.push([at, b.start]);
+        at = b.end;
+      }
+      if (at < this.text.length) out.push([at, this.text.length]);
+      this._moduleRanges = out;
+    }
+    return this._moduleRanges;
+  }
+
   assignmentsOf(name: string, at?: Node): Node[] {
-    const all = this.assignsOf(name);
-    if (!all.length) return [];
     // `self.x` is shared across the methods of a class: no scoping.
-    if (name.includes('.')) return all.map((a) => a.rhs);
+    if (name.includes('.')) return this.assignsOf(name).map((a) => a.rhs);
+    // Python scoping: the enclosing function's own bindings, else the module's. Search only there.
     const scope = at ? this.scopeOf(at) : null;
-    const local = all.filter((a) => (a.scope?.id ?? -1) === (scope?.id ?? -1));
-    if (local.length > 0) return local.map((a) => a.rhs);
+    if (scope) {
+      const local = this.assignsOf(name, [[scope.startIndex, scope.endIndex]], String(scope.startIndex)).filter((a) => a.scope?.id === scope.id);
+      if (local.length > 0) return local.map((a) => a.rhs);
+    }
     // Not bound locally: the module-level binding (closures over enclosing functions are rare here).
-    return all.filter((a) => a.scope === null).map((a) => a.rhs);
+    return this.assignsOf(name, this.moduleRanges, 'module')
+      .filter((a) => a.scope === null)
+      .map((a) => a.rhs);
   }
 
   constValue(node: Node): ConstValue | null {
