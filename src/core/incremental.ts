@@ -24,6 +24,8 @@ interface Unit {
 interface Cached {
   /** Findings with lines relative to the unit's first line. */
   findings: Finding[];
+  /** The same findings placed at `row` last time (reused while the unit does not move). */
+  placed?: { row: number; findings: Finding[] };
 }
 
 const DEF_TYPES = new Set(['function_definition', 'class_definition', 'decorated_definition']);
@@ -104,8 +106,9 @@ export class IncrementalAnalysis {
     const seen = new Set(out.map((f) => `${f.rule}:${f.range.start.line}:${f.range.start.character}`));
     for (const u of units) {
       if (!u.isDef || dirty.includes(u)) continue;
-      for (const f of this.cache.get(u.text)!.findings) {
-        const g = shift(f, u.row);
+      const c = this.cache.get(u.text)!;
+      if (c.placed?.row !== u.row) c.placed = { row: u.row, findings: c.findings.map((f) => shift(f, u.row)) };
+      for (const g of c.placed.findings) {
         const k = `${g.rule}:${g.range.start.line}:${g.range.start.character}`;
         if (!seen.has(k)) {
           seen.add(k);
