@@ -11,21 +11,8 @@ export const TORCH_OR_JAX: readonly string[] = [...TORCH_FAMILY, 'jax', 'jaxlib'
 export const NEURON = 'https://awsdocs-neuron.readthedocs-hosted.com/en/latest/';
 export const OPTN = 'https://huggingface.co/docs/optimum-neuron/';
 
-export function same(a: Node | null | undefined, b: Node | null | undefined): boolean {
-  return !!a && !!b && a.startIndex === b.startIndex && a.endIndex === b.endIndex && a.type === b.type;
-}
-
-/** The dotted expression that ends at identifier `node` (`torch.float64` for the `float64` identifier). */
-export function chainOf(node: Node): Node {
-  let n = node;
-  while (n.parent && n.parent.type === 'attribute' && same(n.parent.childForFieldName('attribute'), n)) n = n.parent;
-  return n;
-}
-
-/** Qualified name of the dotted expression ending at `node`. */
-export function qnameAt(sem: Semantic, node: Node): string | null {
-  return sem.qualifiedName(chainOf(node));
-}
+export { same, chainOf, qnameAt } from './nodes';
+import { same, chainOf } from './nodes';
 
 /** The import statement enclosing `node`, if any. */
 export function importStatementOf(node: Node): Node | null {

@@ -1,7 +1,7 @@
 // Shared helpers for the cuda-device, cuda-api, mixed-precision, distributed, lazy-execution,
 // host-sync and dynamic-shape rule modules. Pure syntax-tree and Semantic queries; no engine changes.
 import type { Node } from 'web-tree-sitter';
-import type { CallInfo, Semantic } from '../../semantic/semantic';
+import type { CallInfo } from '../../semantic/semantic';
 import type { RuleContext } from '../api';
 
 export const NEURON = 'https://awsdocs-neuron.readthedocs-hosted.com/en/latest';
@@ -24,46 +24,8 @@ export const RA_DOCS = {
   ptxlaAmp: 'https://github.com/pytorch/xla/blob/master/docs/source/perf/amp.md',
 } as const;
 
-export function same(a: Node | null | undefined, b: Node | null | undefined): boolean {
-  return !!a && !!b && a.startIndex === b.startIndex && a.endIndex === b.endIndex && a.type === b.type;
-}
-
-/** The dotted expression that ends at identifier `node` (`torch.cuda.synchronize` for `synchronize`). */
-export function chainOf(node: Node): Node {
-  let n = node;
-  while (n.parent && n.parent.type === 'attribute' && same(n.parent.childForFieldName('attribute'), n)) n = n.parent;
-  return n;
-}
-
-export function qnameAt(sem: Semantic, node: Node): string | null {
-  return sem.qualifiedName(chainOf(node));
-}
-
-/** Strip `( … )` around an expression. */
-export function unparen(node: Node): Node {
-  let n = node;
-  while (n.type === 'parenthesized_expression' && n.namedChildCount === 1) n = n.namedChildren[0];
-  return n;
-}
-
-/** Pre-order walk of named descendants; return `false` from `fn` to skip a subtree. */
-export function walk(node: Node, fn: (n: Node) => boolean | void): void {
-  const stack: Node[] = [node];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (fn(n) === false) continue;
-    const kids = n.namedChildren;
-    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
-  }
-}
-
-export function findAll(node: Node, pred: (n: Node) => boolean): Node[] {
-  const out: Node[] = [];
-  walk(node, (n) => {
-    if (pred(n)) out.push(n);
-  });
-  return out;
-}
+export { same, chainOf, qnameAt, unparen, walk, findAll } from './nodes';
+import { same, unparen, findAll } from './nodes';
 
 const REGION_PATTERNS = {
   // `x[…]` but not a list literal: the `[` follows a name, a call, a subscript or a string.

@@ -1,0 +1,44 @@
+// Small tree helpers shared by the rule families.
+import type { Node } from 'web-tree-sitter';
+import type { Semantic } from '../../semantic/semantic';
+
+export function same(a: Node | null | undefined, b: Node | null | undefined): boolean {
+  return !!a && !!b && a.startIndex === b.startIndex && a.endIndex === b.endIndex && a.type === b.type;
+}
+
+/** The dotted expression that ends at identifier `node` (`torch.cuda.synchronize` for `synchronize`). */
+export function chainOf(node: Node): Node {
+  let n = node;
+  while (n.parent && n.parent.type === 'attribute' && same(n.parent.childForFieldName('attribute'), n)) n = n.parent;
+  return n;
+}
+
+export function qnameAt(sem: Semantic, node: Node): string | null {
+  return sem.qualifiedName(chainOf(node));
+}
+
+/** Strip `( … )` around an expression. */
+export function unparen(node: Node): Node {
+  let n = node;
+  while (n.type === 'parenthesized_expression' && n.namedChildCount === 1) n = n.namedChildren[0];
+  return n;
+}
+
+/** Pre-order walk of named descendants; return `false` from `fn` to skip a subtree. */
+export function walk(node: Node, fn: (n: Node) => boolean | void): void {
+  const stack: Node[] = [node];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (fn(n) === false) continue;
+    const kids = n.namedChildren;
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+  }
+}
+
+export function findAll(node: Node, pred: (n: Node) => boolean): Node[] {
+  const out: Node[] = [];
+  walk(node, (n) => {
+    if (pred(n)) out.push(n);
+  });
+  return out;
+}
