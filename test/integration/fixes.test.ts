@@ -16,6 +16,46 @@ async function apply(action: vscode.CodeAction): Promise<void> {
   assert.ok(await vscode.workspace.applyEdit(action.edit), `"${action.title}" applied`);
 }
 
+suite('fixes: on save', () => {
+  suiteSetup(activateExtension);
+  suiteTeardown(closeAllEditors);
+
+  test('editor.codeActionsOnSave runs source.fixAll.neuron', async () => {
+    // A scratch copy (fix_me_onsave.py), created and deleted here: the fixture itself is never saved.
+    const scratch = workspaceUri('fix_me_onsave.py');
+    const src = await vscode.workspace.fs.readFile(workspaceUri(FILE));
+    await vscode.workspace.fs.writeFile(scratch, src);
+    const editorCfg = vscode.workspace.getConfiguration('editor', { languageId: 'python' });
+    const before = editorCfg.inspect('codeActionsOnSave')?.globalValue;
+    await editorCfg.update('codeActionsOnSave', { 'source.fixAll.neuron': 'explicit' }, vscode.ConfigurationTarget.Global);
+    // The extension host sees a setting once the workbench (which runs the save participants) has it.
+    await waitFor('the codeActionsOnSave setting', () => JSON.stringify(vscode.workspace.getConfiguration('editor', { languageId: 'python' }).get('codeActionsOnSave')) === '{"source.fixAll.neuron":"explicit"}');
+    try {
+      const doc = await vscode.workspace.openTextDocument(scratch);
+      await vscode.window.showTextDocument(doc);
+      await waitForDiagnostics(scratch, 'NRN101', hasRules('NRN101'));
+      // A dirty document saved from its editor, as a person would (Ctrl+S).
+      const dirty = new vscode.WorkspaceEdit();
+      dirty.insert(scratch, doc.lineAt(doc.lineCount - 1).range.end, '\n');
+      await vscode.workspace.applyEdit(dirty);
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('workbench.action.files.save');
+      try {
+        await waitFor('the save to apply the fixes', () => !/\.cuda\(\)/.test(doc.getText()), 10_000);
+      } catch (e) {
+        const acts = await codeActions(scratch, new vscode.Range(0, 0, doc.lineCount, 0), 'source.fixAll.neuron');
+        const cfg = vscode.workspace.getConfiguration('editor', { languageId: 'python' }).get('codeActionsOnSave');
+        throw new Error(`${(e as Error).message}; actions: ${acts.map((a) => a.title).join(' | ')}; setting: ${JSON.stringify(cfg)}; dirty ${doc.isDirty}; trusted ${vscode.workspace.isTrusted}`);
+      }
+      assert.match(doc.getText(), /torch\.autocast\("xla", dtype=torch\.bfloat16\)/);
+    } finally {
+      await vscode.workspace.getConfiguration('editor', { languageId: 'python' }).update('codeActionsOnSave', before, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      await vscode.workspace.fs.delete(scratch);
+    }
+  });
+});
+
 suite('fixes: quick fixes and fix-all', () => {
   const uri = () => workspaceUri(FILE);
 
