@@ -166,7 +166,7 @@ export class ProfileSession implements vscode.Disposable {
       const det = await detectProfileFormatDetailed(source);
       if (det.format === 'ntff') {
         const plan = await planNtff(det.path);
-        this.post({ type: 'ntff', source: det.path, info: plan.info });
+        if (this.abort === ac) this.post({ type: 'ntff', source: det.path, info: plan.info });
         return;
       }
       // Progress goes to the webview at once; the (cancellable) notification only appears when loading
@@ -201,11 +201,12 @@ export class ProfileSession implements vscode.Disposable {
         );
       }
       const model = await loading;
+      if (this.abort !== ac) return; // superseded by a newer load (reload, file changed): it posts its own result
       if (ac.signal.aborted) throw Object.assign(new Error('Loading was cancelled.'), { name: 'AbortError' });
       this.host.output.appendLine(`Opened ${source} (${model.format}${model.timeline ? `, ${model.timeline.start.length} timeline events` : ''}, ${model.warnings.length} warnings).`);
       this.post({ type: 'model', source, model });
     } catch (e) {
-      if (this.disposed) return;
+      if (this.disposed || this.abort !== ac) return;
       if (isAbort(e) || ac.signal.aborted) {
         this.post({ type: 'error', source, message: 'Loading was cancelled.', detail: null, canRetry: true });
         return;
