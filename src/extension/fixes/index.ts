@@ -12,6 +12,7 @@ import type { DiagnosticsController } from '../diagnostics';
 import { ruleIdOf } from '../convert';
 import { FixEngine, applyEdits, fixAll, readOptimumNeuronPin, type FixAllResult } from '../../core/fixes';
 import { joinCells, splitCellEdits, type CellProgram } from '../../core/fixes/notebook';
+import { collectFiles } from '../../core/workspace/files';
 import type { Finding, Target, TextEdit } from '../../core/types';
 
 export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('neuron');
@@ -202,7 +203,7 @@ export class NeuronFixes {
     const done = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Neuron: porting the workspace', cancellable: true },
       async (progress, token) => {
-        const uris = await vscode.workspace.findFiles('**/*.{py,ipynb}', '**/{node_modules,.venv,venv,.git,site-packages,__pycache__,.vscode-test,.ipynb_checkpoints}/**', undefined, token);
+        const uris = await this.portFiles(token);
         let i = 0;
         for (const uri of uris) {
           if (token.isCancellationRequested) return false;
@@ -272,6 +273,24 @@ export class NeuronFixes {
     const ok = await vscode.workspace.applyEdit(edit, { isRefactoring: true });
     if (ok) void vscode.window.showInformationMessage(`Neuron: ${fixes} fixes in ${files} files staged (review, then save). ${skipped} findings need a manual change; see the Neuron Fixes output.`);
     return { files, fixes, skipped, edit };
+  }
+
+  /**
+   * The files Port Workspace covers: the same set as `neuron-lens check <folder>` (.gitignore,
+   * pyproject excludes) plus `neuron.exclude`, for local folders; findFiles elsewhere.
+   */
+  private async portFiles(token: vscode.CancellationToken): Promise<vscode.Uri[]> {
+    const out: vscode.Uri[] = [];
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      if (folder.uri.scheme === 'file') {
+        const settings = this.engine.settings(folder.uri);
+        const { files } = collectFiles([folder.uri.fsPath], settings.exclude, folder.uri.fsPath);
+        out.push(...files.map((f) => vscode.Uri.file(f)));
+      } else {
+        out.push(...(await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*.{py,ipynb}'), '**/{node_modules,.venv,venv,.git,site-packages,__pycache__,.ipynb_checkpoints}/**', undefined, token)));
+      }
+    }
+    return out;
   }
 
   private output?: vscode.OutputChannel;
