@@ -4,7 +4,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-const PIN = /\boptimum[-_]neuron\b\s*(?:\[[^\]]*\])?\s*(?:===|==|~=|>=|<=|<|>)\s*v?(\d+\.\d+(?:\.\d+)?(?:\.?dev\d+)?)/i;
+// `optimum-neuron==0.3.0` (requirements, PEP 621 lists) or `optimum-neuron = "^0.3.0"` (Poetry).
+// A lower bound alone (`>=0.3`) says nothing about the API in use: the newest is assumed then.
+const PIN = /\boptimum[-_]neuron\b["']?\s*(?:\[[^\]]*\])?\s*(===|==|~=|>=|<=|<|>|=\s*["'][\^~=<>]*)\s*v?(\d+\.\d+(?:\.\d+)?(?:\.?dev\d+)?)/i;
 
 function installed(dir: string): string | null {
   for (const venv of ['.venv', 'venv', 'env']) {
@@ -38,7 +40,10 @@ function pinned(dir: string): string | null {
     try {
       for (const line of readFileSync(join(dir, f), 'utf8').split('\n')) {
         const m = PIN.exec(line.replace(/#.*/, ''));
-        if (m) return m[1];
+        if (!m) continue;
+        // `>=0.3`, `>0.3`, Poetry `= ">=0.3"`: a lower bound only.
+        if (/^=?>/.test(m[1].replace(/[\s"']/g, ''))) return null;
+        return m[2];
       }
     } catch {
       /* ignore */

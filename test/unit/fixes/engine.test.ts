@@ -169,6 +169,14 @@ describe('fix engine: plans', () => {
     writeFileSync(join(d, 'requirements.txt'), 'torch==2.8\noptimum-neuron==0.3.0  # pinned\n');
     writeFileSync(join(d, 'train.py'), '');
     assert.equal(readOptimumNeuronPin(join(d, 'train.py')), '0.3.0');
+    const poetry = mkdtempSync(join(tmpdir(), 'nl-pin-'));
+    writeFileSync(join(poetry, 'pyproject.toml'), '[tool.poetry.dependencies]\npython = "^3.10"\noptimum-neuron = "^0.4.5"\n');
+    assert.equal(readOptimumNeuronPin(poetry), '0.4.5');
+    const pep621 = mkdtempSync(join(tmpdir(), 'nl-pin-'));
+    writeFileSync(join(pep621, 'pyproject.toml'), '[project]\ndependencies = [\n  "optimum-neuron[training]>=0.3.0",\n]\n');
+    assert.equal(readOptimumNeuronPin(pep621), null, 'a lower bound alone: assume the newest API');
+    writeFileSync(join(pep621, 'pyproject.toml'), '[project]\ndependencies = ["optimum-neuron[training]~=0.3.0"]\n');
+    assert.equal(readOptimumNeuronPin(pep621), '0.3.0');
     assert.equal(optimumApi('0.3.0'), '0.3');
     assert.equal(optimumApi('0.4.6.dev4'), '0.4');
     assert.equal(optimumApi(null), '0.4');
