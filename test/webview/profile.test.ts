@@ -301,7 +301,8 @@ describe('profile webview (Chromium, strict CSP)', function () {
     }
     assert.ok(seen.some((s) => s.startsWith('button|Reload')), 'header buttons reachable');
     assert.ok(seen.some((s) => s.startsWith('input|')), 'search reachable');
-    assert.ok(seen.some((s) => s.startsWith('canvas|Timeline of')), 'timeline reachable');
+    assert.ok(seen.some((s) => s.startsWith('canvas|Timeline')), 'timeline reachable');
+    assert.match((await page.locator('canvas.timeline-canvas').getAttribute('aria-label')) ?? '', /Busy in view: TensorMatrix \d+%/, 'the canvas has a text alternative');
     assert.ok(seen.filter((s) => s.startsWith('button|')).every((s) => s.endsWith('|solid')), 'focus outline visible on buttons');
     const unlabeled = await page.evaluate(() => [...document.querySelectorAll('canvas')].filter((c) => !c.getAttribute('aria-label')).length);
     assert.equal(unlabeled, 0, 'every canvas has an aria-label');

@@ -717,13 +717,13 @@ export class Timeline {
       if (now - this.statusAt > 120) {
         this.statusText = status;
         this.statusAt = now;
-        this.status.textContent = status;
+        this.setStatus(status);
       } else {
         this.pendingStatus = window.setTimeout(() => {
           this.pendingStatus = 0;
           this.statusAt = performance.now();
           this.statusText = this.nextStatus;
-          this.status.textContent = this.nextStatus;
+          this.setStatus(this.nextStatus);
         }, 130);
       }
     }
@@ -762,6 +762,14 @@ export class Timeline {
     const o = this.data.opIndex ? this.data.opIndex[i] : 0xffffffff;
     const op = o !== 0xffffffff && this.data.names[o] !== undefined ? this.data.names[o] : null;
     return { name, op };
+  }
+
+  /** Status line, and a text alternative of the canvas: the visible range and each lane's busy share in it. */
+  private setStatus(text: string): void {
+    this.status.textContent = text;
+    const span = this.t1 - this.t0;
+    const busy = this.data.lanes.map((l, i) => `${l.label} ${span > 0 ? Math.min(100, Math.round(((this.laneBusy[i] ?? 0) / span) * 100)) : 0}%`).slice(0, 40).join(', ');
+    this.canvas.setAttribute('aria-label', `Timeline, ${text}. Busy in view: ${busy}. Keys: plus and minus zoom, arrows pan, Home resets, Escape clears the highlight.`);
   }
 
   private updateTooltip(): void {
