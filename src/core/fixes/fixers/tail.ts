@@ -141,4 +141,24 @@ export const nvtxMarkers: Fixer = {
   },
 };
 
-export const tailFixers: Fixer[] = [jitTrace, xlaCheckpoint, jaxPlatforms, legacyLlmExport, nvtxMarkers];
+/** `attn_implementation="flash_attention_2"` (CUDA flash_attn) → `"sdpa"` on a stock transformers model. */
+export const flashAttentionImpl: Fixer = {
+  name: 'flash-attention-impl',
+  rules: ['NRN553'],
+  plan(f, cx): FixOutcome {
+    const node = cx.nodeAt(f.range);
+    const replacement = typeof f.data?.replacement === 'string' && /^\w+$/.test(f.data.replacement) ? f.data.replacement : 'sdpa';
+    const str = cx.up(node, 'string', 3);
+    if (str && /^flash_attention_[23]$/.test(cx.str(str) ?? '')) {
+      const q = cx.quoteOf(str);
+      return { title: `Use \`attn_implementation="${replacement}"\` (flash_attn is CUDA-only)`, edits: [{ start: str.startIndex, end: str.endIndex, text: `${q}${replacement}${q}` }], safe: true };
+    }
+    const kw = cx.up(node, 'keyword_argument', 2);
+    if (kw?.childForFieldName('name')?.text === 'use_flash_attention_2') {
+      return { title: `Use \`attn_implementation="${replacement}"\` (flash_attn is CUDA-only)`, edits: [{ start: kw.startIndex, end: kw.endIndex, text: `attn_implementation="${replacement}"` }], safe: true };
+    }
+    return null;
+  },
+};
+
+export const tailFixers: Fixer[] = [jitTrace, xlaCheckpoint, jaxPlatforms, legacyLlmExport, nvtxMarkers, flashAttentionImpl];
