@@ -7,7 +7,7 @@ import { delimiter, join } from 'node:path';
 import { loadProfile, ntffConversionCommand } from '../../src/core/profile';
 import { contentSecurityPolicy, makeNonce, profileHtml } from '../../src/extension/profile/html';
 import { findNeuronTool, runTool, shellQuote, sourceCandidates, toolEnv } from '../../src/extension/profile/tools';
-import { isHostToWebview, isWebviewToHost } from '../../src/webview/profile/protocol';
+import { csvCell, isHostToWebview, isWebviewToHost, toCsv } from '../../src/webview/profile/protocol';
 import { ROOT } from './harness';
 
 describe('profile viewer host (plain Node)', function () {
@@ -46,6 +46,18 @@ describe('profile viewer host (plain Node)', function () {
     assert.equal(sourceCandidates('https://evil.example/x.py', '/p/x.json', ['/ws']), null);
     assert.equal(sourceCandidates('vscode://ext/x', '/p/x.json', ['/ws']), null);
     assert.equal(sourceCandidates('', '/p/x.json', ['/ws']), null);
+  });
+
+  it('writes CSV cells safely (quotes, formulas)', () => {
+    assert.equal(csvCell('a,b'), '"a,b"');
+    assert.equal(csvCell('say "hi"'), '"say ""hi"""');
+    assert.equal(csvCell('=HYPERLINK("http://x")'), `"'=HYPERLINK(""http://x"")"`);
+    assert.equal(csvCell('-2+3'), "'-2+3");
+    assert.equal(csvCell(-2), '-2');
+    assert.equal(csvCell(null), '');
+    assert.equal(toCsv(['a', 'b'], [[1, 'x\ny']]), 'a,b\r\n1,"x\ny"\r\n');
+    assert.ok(isWebviewToHost({ type: 'exportCsv', fileName: 'x.csv', csv: 'a' }));
+    assert.equal(isWebviewToHost({ type: 'exportCsv', fileName: 3, csv: 'a' }), false);
   });
 
   it('quotes command lines for display', () => {

@@ -103,6 +103,17 @@ describe('profile webview (Chromium, strict CSP)', function () {
     assert.equal(st.sort.key, 'name');
   });
 
+  it('exports the ops table as shown (sorted, filtered) as CSV', async () => {
+    page = await openWebview(hx);
+    await postModel(page, sampleModel());
+    await page.fill('input.search', 'forward');
+    await page.locator('button', { hasText: 'Export CSV…' }).click();
+    const m = (await sent(page)).find((x) => x.type === 'exportCsv') as { fileName: string; csv: string } | undefined;
+    assert.ok(m);
+    assert.equal(m.fileName, 'sample.neuron-profile-ops.csv');
+    assert.equal(m.csv, 'op,kind,time_ns,percent,count,source_file,source_line\r\nLlamaAttention.forward,framework,70000000,60,32,model/llama.py,240\r\nLlamaMLP.forward,framework,40000000,34,32,,\r\n');
+  });
+
   it('asks the host to open a source location', async () => {
     page = await openWebview(hx);
     await postModel(page, sampleModel());

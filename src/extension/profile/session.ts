@@ -130,6 +130,7 @@ export class ProfileSession implements vscode.Disposable {
       case 'openOther': this.host.openOther(); break;
       case 'openSource': await openSourceLocation(m.file, m.line, this.path, this.panel.viewColumn); break;
       case 'convertNtff': await this.convert(); break;
+      case 'exportCsv': await this.exportCsv(m.fileName, m.csv); break;
       case 'rendered': {
         const info = { sections: m.sections, timelineEvents: m.timelineEvents, warnings: m.warnings };
         for (const w of this.renderedWaiters.splice(0)) w(info);
@@ -220,6 +221,19 @@ export class ProfileSession implements vscode.Disposable {
     } finally {
       if (this.abort === ac) this.abort = null;
     }
+  }
+
+  private async exportCsv(fileName: string, csv: string): Promise<void> {
+    const safe = fileName.replace(/[^\w.@+-]+/g, '_').replace(/^\.+/, '') || 'profile-ops.csv';
+    const dir = this.uri.scheme === 'file' ? vscode.Uri.file(dirname(this.path)) : vscode.workspace.workspaceFolders?.[0]?.uri;
+    const target = await vscode.window.showSaveDialog({
+      title: 'Export the ops table as CSV',
+      defaultUri: dir ? vscode.Uri.joinPath(dir, safe.endsWith('.csv') ? safe : `${safe}.csv`) : undefined,
+      filters: { CSV: ['csv'] },
+    });
+    if (!target) return;
+    await vscode.workspace.fs.writeFile(target, Buffer.from(csv, 'utf8'));
+    void vscode.window.showInformationMessage(`Saved ${basename(target.fsPath)}.`);
   }
 
   private async convert(): Promise<void> {

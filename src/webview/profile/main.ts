@@ -4,7 +4,7 @@ import type { ProfileModel } from '../../core/profile/model';
 import { barChart, chartCount, destroyCharts, retheme } from './charts';
 import { append, clear, h, section } from './dom';
 import { fmtBytes, fmtCount, fmtNs, fmtNumber, fmtPercent, isEmptyModel, normaliseModel } from './format';
-import { isHostToWebview, type HostToWebview, type NtffInfo, type WebviewState, type WebviewToHost } from './protocol';
+import { isHostToWebview, toCsv, type HostToWebview, type NtffInfo, type WebviewState, type WebviewToHost } from './protocol';
 import { opsTable, type SortKey } from './table';
 import { onThemeChange, readTheme, type Theme } from './theme';
 import { Timeline } from './timeline';
@@ -332,6 +332,11 @@ function renderModel(source: string, raw: unknown): void {
         }
       },
       onStateChange: (sort, search) => saveState({ sort, search }),
+      onExport: (rows) => {
+        const csv = toCsv(['op', 'kind', 'time_ns', 'percent', 'count', 'source_file', 'source_line'],
+          rows.map((op) => [op.name, op.kind ?? '', op.timeNs, op.percent ?? null, op.count ?? null, op.source?.file ?? '', op.source?.line ?? null]));
+        post({ type: 'exportCsv', fileName: `${baseName(src).replace(/\.[^.]*$/, '') || 'profile'}-ops.csv`, csv });
+      },
     })));
   }
 

@@ -34,6 +34,8 @@ export type WebviewToHost =
   | { type: 'retry' }
   | { type: 'cancel' }
   | { type: 'openOther' }
+  /** Save a CSV the webview built (the ops table as sorted and filtered); the host asks where. */
+  | { type: 'exportCsv'; fileName: string; csv: string }
   /** Sent after each render: what sections were drawn (used by tests and the e2e harness). */
   | { type: 'rendered'; sections: string[]; timelineEvents: number; warnings: number };
 
@@ -48,7 +50,9 @@ export interface WebviewState {
   search?: string;
 }
 
-const WEBVIEW_TYPES = new Set(['ready', 'openSource', 'convertNtff', 'retry', 'cancel', 'openOther', 'rendered']);
+const WEBVIEW_TYPES = new Set(['ready', 'openSource', 'convertNtff', 'retry', 'cancel', 'openOther', 'rendered', 'exportCsv']);
+/** Largest CSV the host accepts from the webview. */
+export const MAX_CSV_CHARS = 64 * 1024 * 1024;
 
 /** Validates a message received from the webview (never trust its shape). */
 export function isWebviewToHost(m: unknown): m is WebviewToHost {
@@ -59,7 +63,23 @@ export function isWebviewToHost(m: unknown): m is WebviewToHost {
     const o = m as { file?: unknown; line?: unknown };
     return typeof o.file === 'string' && o.file.length > 0 && o.file.length < 4096 && typeof o.line === 'number' && Number.isFinite(o.line);
   }
+  if (t === 'exportCsv') {
+    const o = m as { fileName?: unknown; csv?: unknown };
+    return typeof o.fileName === 'string' && o.fileName.length < 256 && typeof o.csv === 'string' && o.csv.length <= MAX_CSV_CHARS;
+  }
   return true;
+}
+
+/** One CSV cell: quoted when needed; cells that a spreadsheet would run as a formula are prefixed with '. */
+export function csvCell(v: string | number | null | undefined): string {
+  if (v === null || v === undefined) return '';
+  let s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : v;
+  if (/^[=+\-@\t\r]/.test(s) && !(typeof v === 'number')) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function toCsv(header: string[], rows: (string | number | null | undefined)[][]): string {
+  return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
 
 const HOST_TYPES = new Set(['loading', 'progress', 'model', 'error', 'ntff']);

@@ -27,6 +27,8 @@ export interface OpsTableOptions {
   onSelectOp?: (op: TopOp) => void;
   selectable?: (op: TopOp) => boolean;
   onStateChange: (sort: SortState, search: string) => void;
+  /** Export the rows as shown (sorted, filtered, all of them). */
+  onExport?: (rows: TopOp[]) => void;
 }
 
 function value(op: TopOp, key: SortKey): string | number {
@@ -78,6 +80,7 @@ export function opsTable(o: OpsTableOptions): HTMLElement {
   }
   thead.appendChild(headerRow);
 
+  let current: TopOp[] = [];
   function render(): void {
     for (const [key, { th, btn }] of headerCells) {
       const active = key === sort.key;
@@ -94,6 +97,7 @@ export function opsTable(o: OpsTableOptions): HTMLElement {
       const vb = value(b, sort.key);
       return (va < vb ? -1 : va > vb ? 1 : 0) * mul || b.timeNs - a.timeNs;
     });
+    current = rows;
     clear(tbody);
     const shown = rows.slice(0, MAX_ROWS);
     for (const op of shown) {
@@ -141,7 +145,12 @@ export function opsTable(o: OpsTableOptions): HTMLElement {
     o.onStateChange(sort, search);
   });
   render();
+  let exportBtn: HTMLButtonElement | null = null;
+  if (o.onExport) {
+    exportBtn = h('button', { type: 'button', class: 'btn', title: 'Save the table as shown (sorted and filtered) as CSV', text: 'Export CSV…' });
+    exportBtn.addEventListener('click', () => o.onExport?.(current));
+  }
   return h('div', { class: 'ops-wrap' },
-    h('div', { class: 'ops-controls' }, h('label', { for: searchId, text: 'Search ' }), input, count),
+    h('div', { class: 'ops-controls' }, h('label', { for: searchId, text: 'Search ' }), input, count, exportBtn),
     h('div', { class: 'table-scroll' }, table));
 }
