@@ -252,8 +252,18 @@ export function fixAll(engine: FixEngine, text: string, analyze: AnalyzeFn, opti
 }
 
 let shared: Promise<FixEngine> | undefined;
+let ready: FixEngine | undefined;
 /** A process-wide engine (one parser). */
 export function fixEngine(assets?: ParserAssets): Promise<FixEngine> {
-  shared ??= FixEngine.create(assets);
+  shared ??= FixEngine.create(assets).then((e) => (ready = e));
   return shared;
+}
+
+/**
+ * `computeFixes(text, findings, target)` on the process-wide engine (one pass; `fixAll` repeats to a
+ * fixpoint). The parser loads asynchronously: `await fixEngine()` once first.
+ */
+export function computeFixes(text: string, findings: readonly Finding[], target: Target, options: FixOptions = {}): FixResult {
+  if (!ready) throw new Error('computeFixes: call `await fixEngine()` once first (the parser loads asynchronously)');
+  return ready.computeFixes(text, findings, target, options);
 }

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyEdits, diffToEdits, unifiedDiff, FIXERS } from '../../../src/core/fixes';
+import { applyEdits, computeFixes, diffToEdits, unifiedDiff, FIXERS } from '../../../src/core/fixes';
 import { FIXABLE_RULES } from '../../../src/core/fixes/catalog';
 import { fixNotebook, joinCells, splitCellEdits } from '../../../src/core/fixes/notebook';
 import { ruleById } from '../../../src/core/rules';
@@ -224,6 +224,22 @@ describe('CLI: check --diff / --fix', function () {
     assert.ok(doc.errorsLeft >= 1);
   });
 });
+
+describe('fix engine: computeFixes', () => {
+  it('returns non-overlapping edits, the rules applied and the skips with reasons', async () => {
+    const { a } = await getTools();
+    const src = 'import torch\nimport triton\n\nx = torch.zeros(2).cuda()\n';
+    const r = computeFixes(src, a.analyzeText(src, { target: 'xla' }).findings, 'xla');
+    assert.deepEqual(r.applied, ['NRN101']);
+    assert.ok(r.skipped.some((s) => s.rule === 'NRN551' && s.reason));
+    for (let i = 1; i < r.edits.length; i++) assert.ok(cmpPos(r.edits[i - 1].range.end, r.edits[i].range.start) <= 0);
+    assert.equal(applyEdits(src, r.edits), r.text);
+  });
+});
+
+function cmpPos(a: { line: number; character: number }, b: { line: number; character: number }): number {
+  return a.line - b.line || a.character - b.character;
+}
 
 describe('fix engine: catalog', () => {
   it('every rule marked fixable by the fix engine exists and is claimed by a fixer', () => {
