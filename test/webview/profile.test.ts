@@ -30,7 +30,7 @@ describe('profile webview (Chromium, strict CSP)', function () {
     await postModel(page, sampleModel());
     const rendered = (await sent(page)).find((m) => m.type === 'rendered');
     assert.ok(rendered);
-    assert.deepEqual(rendered.sections, ['warnings', 'summary', 'insights', 'engines', 'opcodes', 'memory', 'collectives', 'ops', 'timeline', 'metadata']);
+    assert.deepEqual(rendered.sections, ['warnings', 'summary', 'insights', 'engines', 'opcodes', 'collectives', 'memory', 'ops', 'timeline', 'metadata']);
     assert.equal(rendered.timelineEvents, 5000);
     const cards = await page.locator('#summary .card').evaluateAll((els) => els.map((e) => [e.querySelector('.card-label')?.textContent, e.querySelector('.card-value')?.textContent]));
     assert.deepEqual(cards.slice(0, 6), [['Total time', '213.8 ms'], ['Active time', '97.4 %'], ['MFU', '41.2 %'], ['HFU', '52.9 %'], ['MBU', '63.5 %'], ['Arithmetic intensity', '15.81']]);

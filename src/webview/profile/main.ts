@@ -256,6 +256,17 @@ function renderModel(source: string, raw: unknown): void {
         format: byTime ? fmtNs : fmtCount, summary: top.slice(0, 5).map((o) => `${o.name} ${byTime ? fmtNs(o.timeNs) : fmtCount(o.count)}`).join(', ') }, theme),
       dataDetails('Opcodes', ['Opcode', 'Count', 'Time'], opcodes.map((o) => [o.name, fmtCount(o.count), fmtNs(o.timeNs)]), [false, true, true])));
   }
+  // Collectives.
+  const coll = (m.collectives ?? []).slice().sort((a, b) => b.timeNs - a.timeNs);
+  if (coll.length > 0) {
+    sections.push('collectives');
+    const top = coll.slice(0, 15);
+    grid.appendChild(section('collectives', 'Collectives',
+      barChart({ title: 'Collective time', labels: top.map((c) => c.name), horizontal: true,
+        series: [{ label: 'Time', values: top.map((c) => c.timeNs), colour: 5 }], format: fmtNs,
+        summary: top.slice(0, 5).map((c) => `${c.name} ${fmtNs(c.timeNs)} in ${fmtCount(c.count)} calls`).join(', ') }, theme),
+      dataDetails('Collectives', ['Collective', 'Calls', 'Time', 'Bytes'], coll.map((c) => [c.name, fmtCount(c.count), fmtNs(c.timeNs), fmtBytes(c.bytes)]), [false, true, true, true])));
+  }
   // Memory traffic.
   const mem: { label: string; read: number | null; write: number | null }[] = [];
   if (m.hbm && (m.hbm.readBytes !== null || m.hbm.writeBytes !== null)) mem.push({ label: 'HBM', read: m.hbm.readBytes, write: m.hbm.writeBytes });
@@ -265,6 +276,7 @@ function renderModel(source: string, raw: unknown): void {
   if (mem.length > 0 || (dma && (dma.bytes !== null || dma.transfers !== null || queues.length > 0))) {
     sections.push('memory');
     const parts: HTMLElement[] = [];
+    const queueParts: HTMLElement[] = [];
     if (dma && (dma.bytes !== null || dma.transfers !== null)) {
       const avg = dma.bytes !== null && dma.transfers ? dma.bytes / dma.transfers : null;
       parts.push(h('div', { class: 'cards small' },
@@ -280,24 +292,17 @@ function renderModel(source: string, raw: unknown): void {
     }
     if (queues.length > 0) {
       const top = queues.slice(0, 15);
-      parts.push(h('h3', { text: 'DMA queues' }));
-      parts.push(barChart({ title: 'DMA bytes per queue', labels: top.map((q) => q.name), horizontal: true,
+      queueParts.push(h('h3', { text: 'DMA queues' }));
+      queueParts.push(barChart({ title: 'DMA bytes per queue', labels: top.map((q) => q.name), horizontal: true,
         series: [{ label: 'Bytes', values: top.map((q) => q.bytes), colour: 4 }], format: fmtBytes,
         summary: top.slice(0, 5).map((q) => `${q.name} ${fmtBytes(q.bytes)}`).join(', ') }, theme));
-      parts.push(dataDetails('DMA queues', ['Queue', 'Bytes', 'Time'], queues.map((q) => [q.name, fmtBytes(q.bytes), fmtNs(q.timeNs)]), [false, true, true]));
+      queueParts.push(dataDetails('DMA queues', ['Queue', 'Bytes', 'Time'], queues.map((q) => [q.name, fmtBytes(q.bytes), fmtNs(q.timeNs)]), [false, true, true]));
     }
-    grid.appendChild(section('memory', 'HBM, SBUF and DMA traffic', ...parts));
-  }
-  // Collectives.
-  const coll = (m.collectives ?? []).slice().sort((a, b) => b.timeNs - a.timeNs);
-  if (coll.length > 0) {
-    sections.push('collectives');
-    const top = coll.slice(0, 15);
-    grid.appendChild(section('collectives', 'Collectives',
-      barChart({ title: 'Collective time', labels: top.map((c) => c.name), horizontal: true,
-        series: [{ label: 'Time', values: top.map((c) => c.timeNs), colour: 5 }], format: fmtNs,
-        summary: top.slice(0, 5).map((c) => `${c.name} ${fmtNs(c.timeNs)} in ${fmtCount(c.count)} calls`).join(', ') }, theme),
-      dataDetails('Collectives', ['Collective', 'Calls', 'Time', 'Bytes'], coll.map((c) => [c.name, fmtCount(c.count), fmtNs(c.timeNs), fmtBytes(c.bytes)]), [false, true, true, true])));
+    const sec = queueParts.length > 0
+      ? section('memory', 'HBM, SBUF and DMA traffic', h('div', { class: 'wide-inner' }, h('div', {}, ...parts), h('div', {}, ...queueParts)))
+      : section('memory', 'HBM, SBUF and DMA traffic', ...parts);
+    if (queueParts.length > 0) sec.classList.add('wide');
+    grid.appendChild(sec);
   }
   if (grid.childElementCount > 0) r.appendChild(grid);
 
