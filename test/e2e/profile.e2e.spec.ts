@@ -221,6 +221,32 @@ describe('profile panel on a Parquet folder and an NTFF (e2e)', function () {
     assert.match(text, /profile\.ntff/);
     await wb.screenshot('profile-e2e-ntff');
   });
+
+  // Opt-in: run the suite with PROFILE_E2E_FAKE_NEURON_BIN=<dir> and NEURON_TOOLS_DIR=<dir> (the server's extension
+  // host inherits the variable; PATH may be replaced by the login shell's); a fake neuron-explorer written there
+  // "converts" by copying the Parquet sample.
+  it('converts an .ntff with neuron-explorer from PATH and shows the result', async function () {
+    const bin = process.env.PROFILE_E2E_FAKE_NEURON_BIN;
+    if (!bin) this.skip();
+    const sample = path.join(ws, 'mlp@latest');
+    fs.mkdirSync(bin, { recursive: true });
+    const tool = path.join(bin, 'neuron-explorer');
+    fs.writeFileSync(tool, `#!/bin/sh\necho "fake neuron-explorer $*"\nout=""\nwhile [ $# -gt 0 ]; do [ "$1" = "--output-file" ] && out="$2"; shift; done\nsleep 1\ncp -r "${sample}" "$out"\necho "wrote $out"\n`);
+    fs.chmodSync(tool, 0o755);
+    const page = wb.page;
+    await runCommand(page, 'View: Close All Editor Groups');
+    await openFile(page, 'profile.ntff');
+    const wv = activeWebview(page);
+    const convert = wv.getByRole('button', { name: 'Convert with neuron-explorer' });
+    await convert.waitFor({ timeout: 30_000 });
+    await wb.screenshot('profile-e2e-ntff-convert-offer');
+    await convert.click();
+    const text = await webviewText(page, /Top operations/, 60_000);
+    assert.match(text, /dot\.1/);
+    assert.ok(fs.existsSync(path.join(ws, 'profile.neuron-profile')), 'the conversion output is next to the .ntff');
+    await wb.screenshot('profile-e2e-ntff-converted');
+    fs.rmSync(tool, { force: true });
+  });
 });
 
 // Scale: a 1,000,000-event trace opened through the real extension host (remote, as in code-server / SSH),

@@ -91,6 +91,7 @@ echo "wrote $out"
       const found = await findNeuronTool({ PATH: [join(dir, 'nope'), join(dir, 'bin')].join(delimiter) }, []);
       assert.deepEqual(found, { name: 'neuron-explorer', path: join(dir, 'bin', 'neuron-explorer') });
       assert.equal(await findNeuronTool({ PATH: join(dir, 'cap') }, []), null);
+      assert.equal((await findNeuronTool({ PATH: '', NEURON_TOOLS_DIR: join(dir, 'bin') }, []))?.name, 'neuron-explorer', '$NEURON_TOOLS_DIR');
     });
 
     it('runs the conversion argv and the result loads as a Parquet profile', async function () {

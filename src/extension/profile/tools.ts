@@ -25,9 +25,12 @@ async function isExecutable(p: string): Promise<boolean> {
   }
 }
 
-/** The first of neuron-explorer, neuron-profile found on PATH (then in /opt/aws/neuron/bin). */
+/**
+ * The first of neuron-explorer, neuron-profile found in $NEURON_TOOLS_DIR (for installs off PATH), on PATH,
+ * then in /opt/aws/neuron/bin.
+ */
 export async function findNeuronTool(env: NodeJS.ProcessEnv = process.env, extraDirs: string[] = NEURON_BIN_DIRS): Promise<FoundTool | null> {
-  const dirs = [...(env.PATH ?? '').split(delimiter).filter(Boolean), ...extraDirs];
+  const dirs = [...(env.NEURON_TOOLS_DIR ?? '').split(delimiter), ...(env.PATH ?? '').split(delimiter), ...extraDirs].filter(Boolean);
   const exts = process.platform === 'win32' ? (env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';').concat('') : [''];
   for (const name of NEURON_TOOLS) {
     for (const d of dirs) {
