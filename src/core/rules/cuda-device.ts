@@ -36,6 +36,9 @@ const cudaMethod: Rule = {
   },
 };
 
+const MAX_USES_SCANNED = 200;
+const MAX_RELATED = 10;
+
 /** Names that hold a device even when we cannot see where they are used. */
 const DEVICE_NAME = /(?:^|_)(?:device|dev|map_location)(?:$|_)|device$/i;
 
@@ -83,9 +86,12 @@ const cudaDeviceString: Rule = {
     if (p.type === 'assignment' && p.childForFieldName('right')?.id === used.id) holder = ctx.sem.dottedName(p.childForFieldName('left')!);
     if ((p.type === 'default_parameter' || p.type === 'typed_default_parameter') && p.childForFieldName('value')?.id === used.id) holder = p.childForFieldName('name')?.text ?? null;
     if (holder) {
-      for (const use of ctx.sem.usesOf(holder, p.type === 'assignment' && !holder.includes('.') ? p : undefined)) {
+      // The first places it flows into are enough to show (and to fix); a module-level `device`
+      // can have hundreds of uses, and walking them all on every keystroke is not worth it.
+      for (const use of ctx.sem.usesOf(holder, p.type === 'assignment' && !holder.includes('.') ? p : undefined, MAX_USES_SCANNED)) {
         const sink: Node | null = deviceSinkOf(ctx.sem, use);
         if (sink) related.push({ range: ctx.sem.rangeOf(use), message: `"${v.kind === 'str' ? v.value : v.prefix + '…'}" is used as a device here` });
+        if (related.length >= MAX_RELATED) break;
       }
       const last = holder.slice(holder.lastIndexOf('.') + 1);
       if (related.length > 0 || DEVICE_NAME.test(last)) isDevice = true;

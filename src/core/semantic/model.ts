@@ -520,14 +520,30 @@ export class SemanticModel implements Semantic {
     return all.filter((n) => n.startIndex >= from && n.startIndex < to);
   }
 
-  usesOf(name: string, scopeOf?: Node): Node[] {
+  /** Like `identifiersIn`, lazily and uncached, for callers that stop early. */
+  private *identifiersUpTo(word: string, from: number, to: number): Generator<Node> {
+    const cached = this.idents.get(word);
+    if (cached) {
+      for (const n of cached) if (n.startIndex >= from && n.startIndex < to) yield n;
+      return;
+    }
+    const re = new RegExp(`\\b${escapeRe(word)}\\b`, 'g');
+    re.lastIndex = from;
+    for (let m = re.exec(this.text); m && m.index < to; m = re.exec(this.text)) {
+      const n = this.root.descendantForIndex(m.index, m.index + word.length);
+      if (n && n.type === 'identifier' && n.startIndex === m.index && n.endIndex === m.index + word.length) yield n;
+    }
+  }
+
+  usesOf(name: string, scopeOf?: Node, limit = Infinity): Node[] {
     const parts = name.split('.');
     const last = parts[parts.length - 1];
     const scope = scopeOf ? this.scopeOf(scopeOf) : null;
     const from = scope ? scope.startIndex : 0;
     const to = scope ? scope.endIndex : this.text.length;
     const out: Node[] = [];
-    for (const id of this.identifiersIn(last, from, to)) {
+    for (const id of Number.isFinite(limit) ? this.identifiersUpTo(last, from, to) : this.identifiersIn(last, from, to)) {
+      if (out.length >= limit) break;
       let n = id;
       const p = id.parent;
       if (parts.length === 1) {

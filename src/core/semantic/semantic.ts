@@ -80,7 +80,7 @@ export interface Semantic {
   /** Every identifier spelled `word` in [from, to) (whole file by default), in source order. */
   identifiersIn(word: string, from?: number, to?: number): Node[];
   /** Places where a simple name (module- or function-level variable) is read, excluding its assignments. */
-  usesOf(name: string, scopeOf?: Node): Node[];
+  usesOf(name: string, scopeOf?: Node, limit?: number): Node[];
   /** Assignment right-hand sides bound to a simple name in the scope of `at` (or module scope). */
   assignmentsOf(name: string, at?: Node): Node[];
   /** True when the file itself defines a class with a method of this name (user classes reuse torch method names). */

@@ -48,6 +48,12 @@ describe('cuda-device', () => {
       assert.equal(f[0].related.length, 2);
       assert.deepEqual(f[0].related.map((r) => r.range.start.line + 1), [4, 5]);
     });
+    it('attaches at most ten device uses as related information', async () => {
+      const uses = Array.from({ length: 30 }, (_, i) => `t${i} = torch.zeros(2).to(device)`).join('\n');
+      const [f] = await findingsOf('NRN102', `import torch\ndevice = "cuda"\n${uses}\n`);
+      assert.equal(f.related.length, 10);
+      assert.equal(f.related[0].range.start.line, 2);
+    });
     it('follows f-strings, conditionals, torch.device and map_location', async () => {
       const f = await findingsOf('NRN102', `
         import torch as T
