@@ -41,8 +41,16 @@ export interface IncrementalStats {
   reanalysed: number;
 }
 
+interface UnitFacts {
+  names: string[];
+  outline: string;
+  step: boolean;
+  calls: string[];
+}
+
 export class IncrementalAnalysis {
   private contextKey = '';
+  private readonly facts = new Map<string, UnitFacts>();
   private readonly cache = new Map<string, Cached>();
   lastStats: IncrementalStats = { units: 0, reanalysed: 0 };
 
@@ -128,24 +136,38 @@ export class IncrementalAnalysis {
    */
   private keyOf(text: string, units: Unit[], settings: AnalyzerSettings): string {
     const parts: string[] = [JSON.stringify([settings.target, settings.projectTarget, settings.select, settings.ignore, [...(settings.severity ?? [])]])];
+    const facts = units.map((u) => (u.isDef ? this.factsOf(u.text) : null));
     const defNames = new Set<string>();
-    for (const u of units) if (u.isDef) for (const m of u.text.matchAll(/^[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+(\w+)/gm)) defNames.add(m[1]);
-    for (const u of units) {
-      if (!u.isDef) {
-        parts.push(u.text);
-        continue;
-      }
+    for (const f of facts) if (f) for (const n of f.names) defNames.add(n);
+    units.forEach((u, i) => {
+      const f = facts[i];
+      if (!f) parts.push(u.text);
+      else parts.push(`${f.outline}|${f.step}|${f.calls.filter((n) => defNames.has(n)).join(',')}`);
+    });
+    // Global switches that can appear anywhere in the file.
+    parts.push(String(/neuron:\s*ignore-file/.test(text.split('\n', 20).join('\n'))), String(/["']neuron["']/.test(text)), String(/torch_xla|MpDeviceLoader|mark_step|\.sync\(/.test(text)));
+    return parts.join('\u0000');
+  }
+
+  /** What other definitions can see of a definition, memoised by its text (most do not change). */
+  private factsOf(unitText: string): UnitFacts {
+    let f = this.facts.get(unitText);
+    if (!f) {
       const outline: string[] = [];
-      for (const line of u.text.split('\n')) {
+      for (const line of unitText.split('\n')) {
         const t = line.trimStart();
         // Whitespace-insensitive: spaces typed in a header do not change what other definitions see.
         if (t.startsWith('def ') || t.startsWith('class ') || t.startsWith('async def ') || t.startsWith('@')) outline.push(t.replace(/\s+/g, ''));
       }
-      const calls = [...u.text.matchAll(/\b(\w+)\s*\(/g)].map((m) => m[1]).filter((n) => defNames.has(n));
-      parts.push(`${outline.join('\n')}|${STEP.test(u.text)}|${[...new Set(calls)].sort().join(',')}`);
+      f = {
+        names: [...unitText.matchAll(/^[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+(\w+)/gm)].map((m) => m[1]),
+        outline: outline.join('\n'),
+        step: STEP.test(unitText),
+        calls: [...new Set([...unitText.matchAll(/\b(\w+)\s*\(/g)].map((m) => m[1]))].sort(),
+      };
+      if (this.facts.size > 5000) this.facts.clear();
+      this.facts.set(unitText, f);
     }
-    // Global switches that can appear anywhere in the file.
-    parts.push(String(/neuron:\s*ignore-file/.test(text.split('\n', 20).join('\n'))), String(/["']neuron["']/.test(text)), String(/torch_xla|MpDeviceLoader|mark_step|\.sync\(/.test(text)));
-    return parts.join('\u0000');
+    return f;
   }
 }

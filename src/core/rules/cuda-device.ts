@@ -36,7 +36,7 @@ const cudaMethod: Rule = {
   },
 };
 
-const MAX_USES_SCANNED = 200;
+const MAX_USES_SCANNED = 40;
 const MAX_RELATED = 10;
 
 /** Names that hold a device even when we cannot see where they are used. */
