@@ -101,7 +101,8 @@ export class SemanticModel implements Semantic {
   private _byLocal?: Map<string, ImportBinding>;
   private readonly assigns = new Map<string, Assignment[]>();
   private _classes?: Map<string, Node>;
-  private _blocks?: Block[];
+  private _units?: { start: number; end: number; isFunction: boolean }[];
+  private readonly unitBlocks = new Map<number, Block[]>();
   private _moduleRanges?: [number, number][];
   private readonly idents = new Map<string, Node[]>();
   private readonly importsMemo = new Map<string, boolean>();
@@ -311,19 +312,9 @@ export class SemanticModel implements Semantic {
     return list;
   }
 
-  /** Offsets outside every function: where module-level (and class-level) bindings live. */
+  /** Top-level statements other than functions: where module-level (and class-level) bindings live. */
   private get moduleRanges(): [number, number][] {
-    if (!this._moduleRanges) {
-      const out: [number, number][] = [];
-      let at = 0;
-      for (const b of this.blocks) {
-        if (b.kind !== 'def' || b.start < at) continue; // nested in a def already skipped
-        if (b.start > at) out.push([at, b.start]);
-        at = b.end;
-      }
-      if (at < this.text.length) out.push([at, this.text.length]);
-      this._moduleRanges = out;
-    }
+    this._moduleRanges ??= this.units.filter((u) => !u.isFunction).map((u) => [u.start, u.end] as [number, number]);
     return this._moduleRanges;
   }
 
@@ -439,48 +430,73 @@ export class SemanticModel implements Semantic {
 
   // ---------------------------------------------------------------- scopes and uses
 
-  /**
-   * Compound statements (def, class, for, while, with) by byte range, found by text then confirmed
-   * in the tree once. Scope and loop questions become range checks in JS instead of walks up the
-   * tree through the wasm boundary (the hot path of every loop-aware rule).
-   */
-  private get blocks(): Block[] {
-    if (!this._blocks) {
-      const out: Block[] = [];
-      const re = /^([ \t]*)(?:async[ \t]+)?(def|class|for|while|with)\b/gm;
-      for (let m = re.exec(this.text); m; m = re.exec(this.text)) {
-        const kwAt = m.index + m[0].length - m[2].length;
-        const kw = this.root.descendantForIndex(kwAt, kwAt + m[2].length);
-        const st = kw?.parent;
-        if (!st || kw!.startIndex !== kwAt || !BLOCK_TYPES.has(st.type)) continue;
-        const body = st.childForFieldName('body');
-        const kind = m[2] as Block['kind'];
-        const b: Block = { kind, node: st, start: st.startIndex, end: st.endIndex, bodyStart: body ? body.startIndex : st.endIndex, noGrad: false };
-        if (kind === 'with') b.noGrad = NO_GRAD.test(this.text.slice(st.startIndex, b.bodyStart));
-        if (kind === 'def') {
-          // Decorators sit on the lines just above: `@torch.no_grad()` / `@torch.inference_mode()`.
-          const before = this.text.slice(Math.max(0, m.index - 400), m.index).split('\n');
-          for (let i = before.length - 2; i >= 0 && /^\s*@/.test(before[i]); i--) if (NO_GRAD.test(before[i] + '(')) b.noGrad = true;
-        }
-        out.push(b);
-      }
-      // Blocks nest properly and come sorted by start: link each to its enclosing block.
-      const stack: Block[] = [];
-      for (const b of out) {
-        while (stack.length && stack[stack.length - 1].end <= b.start) stack.pop();
-        b.parent = stack[stack.length - 1] ?? null;
-        stack.push(b);
-      }
-      this._blocks = out;
+  /** Top-level statements (the units blocks are indexed by), from the tree once per analysis. */
+  private get units(): { start: number; end: number; isFunction: boolean }[] {
+    if (!this._units) {
+      this._units = this.root.namedChildren.map((n) => ({
+        start: n.startIndex,
+        end: n.endIndex,
+        isFunction: n.type === 'function_definition' || (n.type === 'decorated_definition' && /^(?:[ \t]*@[^\n]*\n)*[ \t]*(?:async[ \t]+)?def\b/.test(this.text.slice(n.startIndex, n.startIndex + 2000))),
+      }));
     }
-    return this._blocks;
+    return this._units;
   }
 
-  /** Blocks containing `idx`, innermost first (a binary search, then up the nesting chain). */
+  /**
+   * Compound statements (def, class, for, while, with) of one top-level statement, by byte range,
+   * found by text then confirmed in the tree, computed the first time a question lands in it. Scope
+   * and loop questions become range checks in JS instead of walks up the tree through the wasm
+   * boundary, and while typing only the statements being looked at are indexed.
+   */
+  private blocksOf(unit: number): Block[] {
+    let out = this.unitBlocks.get(unit);
+    if (out) return out;
+    out = [];
+    const { start: from, end: to } = this.units[unit];
+    const re = /^([ \t]*)(?:async[ \t]+)?(def|class|for|while|with)\b/gm;
+    re.lastIndex = from;
+    for (let m = re.exec(this.text); m && m.index < to; m = re.exec(this.text)) {
+      const kwAt = m.index + m[0].length - m[2].length;
+      const kw = this.root.descendantForIndex(kwAt, kwAt + m[2].length);
+      const st = kw?.parent;
+      if (!st || kw!.startIndex !== kwAt || !BLOCK_TYPES.has(st.type)) continue;
+      const body = st.childForFieldName('body');
+      const kind = m[2] as Block['kind'];
+      const b: Block = { kind, node: st, start: st.startIndex, end: st.endIndex, bodyStart: body ? body.startIndex : st.endIndex, noGrad: false };
+      if (kind === 'with') b.noGrad = NO_GRAD.test(this.text.slice(st.startIndex, b.bodyStart));
+      if (kind === 'def') {
+        // Decorators sit on the lines just above: `@torch.no_grad()` / `@torch.inference_mode()`.
+        const before = this.text.slice(Math.max(0, m.index - 400), m.index).split('\n');
+        for (let i = before.length - 2; i >= 0 && /^\s*@/.test(before[i]); i--) if (NO_GRAD.test(before[i] + '(')) b.noGrad = true;
+      }
+      out.push(b);
+    }
+    // Blocks nest properly and come sorted by start: link each to its enclosing block.
+    const stack: Block[] = [];
+    for (const b of out) {
+      while (stack.length && stack[stack.length - 1].end <= b.start) stack.pop();
+      b.parent = stack[stack.length - 1] ?? null;
+      stack.push(b);
+    }
+    this.unitBlocks.set(unit, out);
+    return out;
+  }
+
+  /** Blocks containing `idx`, innermost first (binary searches, then up the nesting chain). */
   private *enclosingBlocks(idx: number): Generator<Block> {
-    const bs = this.blocks;
+    const us = this.units;
     let lo = 0;
-    let hi = bs.length;
+    let hi = us.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (us[mid].start <= idx) lo = mid + 1;
+      else hi = mid;
+    }
+    const u = lo - 1;
+    if (u < 0 || idx >= us[u].end) return;
+    const bs = this.blocksOf(u);
+    lo = 0;
+    hi = bs.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (bs[mid].start <= idx) lo = mid + 1;
@@ -644,10 +660,16 @@ export class SemanticModel implements Semantic {
   private callsTrainStepFunction(from: number, to: number): boolean {
     if (!this.trainStepFns) {
       this.trainStepFns = new Set();
-      for (const b of this.blocks) {
-        if (b.kind !== 'def' || !this.hasCodeMatch(TRAIN_STEP, b.bodyStart, b.end)) continue;
-        const name = b.node.childForFieldName('name')?.text;
-        if (name) this.trainStepFns.add(name);
+      // Every training step in code, then the functions around it (text first, tree second).
+      const re = new RegExp(TRAIN_STEP.source, 'gi');
+      for (let m = re.exec(this.text); m; m = re.exec(this.text)) {
+        const n = this.root.descendantForIndex(m.index + m[0].length - 1);
+        if (!n || n.type === 'comment' || n.type === 'string_content' || n.type === 'string') continue;
+        for (const b of this.enclosingBlocks(m.index)) {
+          if (b.kind !== 'def' || m.index < b.bodyStart) continue;
+          const name = b.node.childForFieldName('name')?.text;
+          if (name) this.trainStepFns.add(name);
+        }
       }
     }
     for (const name of this.trainStepFns) {
