@@ -3,6 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Rule } from './api';
 import type { RelatedInfo } from '../types';
 import { DOCS } from './util/docs';
+import { isMethodCallText } from './util/nodes';
 import { deviceSinkOf, isCudaDeviceString, isDeviceSlot, outerValue } from './util/device';
 import { RA_DOCS, chainOf, guardedByCudaCheck, isEnvWrite, qnameAt, stringOf } from './util/ra';
 
@@ -23,7 +24,7 @@ const cudaMethod: Rule = {
   stackNote: 'The replacement device differs: `torch_xla.device()` on xla, `"neuron"` on native.',
   triggers: ['cuda'],
   visit(hit, ctx) {
-    if (hit.inString) return;
+    if (hit.inString || !isMethodCallText(ctx.text, hit.node)) return;
     const call = ctx.sem.callOf(hit.node);
     if (!call || call.method !== 'cuda' || !call.receiver) return;
     if (call.qname?.startsWith('torch.cuda')) return; // module attribute, not a method (e.g. torch.cuda())
@@ -125,12 +126,15 @@ const intDevice: Rule = {
       const instead = ctx.target === 'native' ? '"neuron"' : '`torch_xla.device()`';
       ctx.report(n, { message: `The integer device \`${n.text}\` means \`cuda:${v.value}\` in PyTorch; ${CPU_BUILD} Use ${instead} instead.`, data: { ordinal: v.value } });
     };
+    if (hit.word === 'to' && !isMethodCallText(ctx.text, hit.node)) return;
     const call = ctx.sem.callOf(hit.node);
     if (hit.word === 'to') {
-      if (!call || call.method !== 'to' || !call.receiver || ctx.sem.isUserObject(call.receiver)) return;
-      if (ctx.sem.qualifiedName(call.receiver)) return; // a module attribute, not a tensor
+      if (!call || call.method !== 'to' || !call.receiver) return;
       const d = call.args[0] ?? call.kwargs.get('device');
-      if (d) report(d);
+      // Cheapest test first: most `.to(…)` calls pass a device object or a dtype, not an integer.
+      if (!d || (d.type !== 'integer' && d.type !== 'identifier')) return;
+      if (ctx.sem.isUserObject(call.receiver) || ctx.sem.qualifiedName(call.receiver)) return; // a module attribute, not a tensor
+      report(d);
       return;
     }
     if (call?.qname === 'torch.device') {

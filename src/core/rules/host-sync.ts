@@ -4,6 +4,7 @@ import type { Node } from 'web-tree-sitter';
 import type { RuleContext } from './api';
 import type { CallInfo } from '../semantic/semantic';
 import { DOCS } from './util/docs';
+import { isMethodCallText } from './util/nodes';
 import { RA_DOCS, alreadyOnHost, enclosingFunction, inPeriodicBlock, isForeignArray, isTensorish, unparen } from './util/ra';
 
 const itemInLoop: Rule = {
@@ -21,7 +22,7 @@ const itemInLoop: Rule = {
   stackNote: 'Native TorchNeuron runs eagerly: `.item()` costs what it costs on a GPU, so the rule is off there.',
   triggers: ['item'],
   visit(hit, ctx) {
-    if (hit.inString) return;
+    if (hit.inString || !isMethodCallText(ctx.text, hit.node)) return;
     const call = ctx.sem.callOf(hit.node);
     if (!call || call.method !== 'item' || !call.receiver || call.args.length || call.kwargs.size) return;
     if (!ctx.sem.imports_('torch')) return;
@@ -73,7 +74,7 @@ function methodRule(id: string, name: string, method: string, title: string, mes
     stackNote: OFF_NATIVE,
     triggers: [method],
     visit(hit, ctx) {
-      if (hit.inString) return;
+      if (hit.inString || !isMethodCallText(ctx.text, hit.node)) return;
       const call = hostMethod(ctx, hit.node, method, requireTensor);
       if (!call || (extra && !extra(call, ctx))) return;
       ctx.report({ start: ctx.sem.rangeOf(hit.node).start, end: ctx.sem.rangeOf(call.node).end });
@@ -102,12 +103,16 @@ const cpuInLoop: Rule = {
   ),
   triggers: ['cpu', 'to'],
   visit(hit, ctx) {
-    if (hit.inString) return;
+    if (hit.inString || !isMethodCallText(ctx.text, hit.node)) return;
+    if (hit.word === 'to') {
+      // The argument first: most `.to(…)` calls move to the device, not to the host.
+      const c = ctx.sem.callOf(hit.node);
+      const d = c && (c.args[0] ?? c.kwargs.get('device'));
+      if (!d || !ctx.sem.possibleStrings(d).some((s) => s.value === 'cpu')) return;
+    }
     const call = hostMethod(ctx, hit.node, hit.word, false);
     if (!call) return;
     if (hit.word === 'to') {
-      const d = call.args[0] ?? call.kwargs.get('device');
-      if (!d || !ctx.sem.possibleStrings(d).some((s) => s.value === 'cpu')) return;
       if (!isTensorish(ctx, call.receiver!)) return; // model.to("cpu") is rare in a loop, but keep it precise
     } else if (call.args.length || call.kwargs.size) return;
     ctx.report({ start: ctx.sem.rangeOf(hit.node).start, end: ctx.sem.rangeOf(call.node).end });
@@ -290,7 +295,7 @@ const hostInForward: Rule = {
   stackNote: 'XLA: graph cut and device-to-host copy; native: graph break under torch.compile.',
   triggers: HOST_IN_FORWARD,
   visit(hit, ctx) {
-    if (hit.inString || !ctx.sem.imports_('torch')) return;
+    if (hit.inString || !isMethodCallText(ctx.text, hit.node) || !ctx.sem.imports_('torch')) return;
     const call = ctx.sem.callOf(hit.node);
     if (!call || call.method !== hit.word || !call.receiver || call.qname || call.args.length) return;
     if (ctx.sem.isUserObject(call.receiver) || isForeignArray(ctx, call.receiver) || alreadyOnHost(ctx, call.receiver)) return;

@@ -42,3 +42,16 @@ export function findAll(node: Node, pred: (n: Node) => boolean): Node[] {
   });
   return out;
 }
+
+/**
+ * Text-only pre-check that the identifier `node` is written as a method call, `.name(`: lets a
+ * method rule drop most occurrences of a common word without touching the tree.
+ */
+export function isMethodCallText(text: string, node: Node): boolean {
+  let i = node.startIndex - 1;
+  while (i >= 0 && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i--;
+  if (text[i] !== '.') return false;
+  let j = node.endIndex;
+  while (j < text.length && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++;
+  return text[j] === '(';
+}
