@@ -64,10 +64,13 @@ export class DiagnosticsController implements vscode.Disposable {
     return vscode.workspace.notebookDocuments.find((nb) => nb.getCells().some((c) => c.document === cellDoc));
   }
 
+  private matchers = new Map<string, (p: string) => boolean>();
   private excluded(uri: vscode.Uri, globs: string[]): boolean {
     if (!globs.length || uri.scheme === 'untitled') return false;
-    const rel = vscode.workspace.asRelativePath(uri, false);
-    return picomatch(globs, { dot: true })(rel) || picomatch(globs, { dot: true })(uri.fsPath);
+    const key = globs.join('\u0000');
+    let isMatch = this.matchers.get(key);
+    if (!isMatch) this.matchers.set(key, (isMatch = picomatch(globs, { dot: true })));
+    return isMatch(vscode.workspace.asRelativePath(uri, false)) || isMatch(uri.fsPath);
   }
 
   refreshAll(): void {

@@ -21,8 +21,18 @@ export interface ProjectConfig {
 
 const MARKERS = ['pyproject.toml', 'setup.py', 'setup.cfg', 'requirements.txt', '.git'];
 
+const roots = new Map<string, string>();
+
+/** The nearest folder above `start` with a project marker, cached (the editor asks on every keystroke). */
 function findRoot(start: string): string {
-  let dir = resolve(start);
+  const key = resolve(start);
+  let root = roots.get(key);
+  if (!root) roots.set(key, (root = searchRoot(key)));
+  return root;
+}
+
+function searchRoot(start: string): string {
+  let dir = start;
   try {
     if (!statSync(dir).isDirectory()) dir = dirname(dir);
   } catch {
@@ -87,4 +97,5 @@ export function loadProjectConfig(start: string, useCache = true): ProjectConfig
 
 export function clearProjectConfigCache(): void {
   cache.clear();
+  roots.clear();
 }
