@@ -125,6 +125,10 @@ export class IncrementalAnalysis {
       }
     }
     out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
+    // Forget definitions that no longer exist (every keystroke makes a new text for the one edited).
+    const live = new Set(units.map((u) => u.text));
+    for (const k of this.cache.keys()) if (!live.has(k)) this.cache.delete(k);
+    for (const k of this.facts.keys()) if (!live.has(k)) this.facts.delete(k);
     this.lastStats = { units: units.length, reanalysed: dirty.length };
     return { findings: out, target: r.target };
   }
@@ -165,7 +169,6 @@ export class IncrementalAnalysis {
         step: STEP.test(unitText),
         calls: [...new Set([...unitText.matchAll(/\b(\w+)\s*\(/g)].map((m) => m[1]))].sort(),
       };
-      if (this.facts.size > 5000) this.facts.clear();
       this.facts.set(unitText, f);
     }
     return f;

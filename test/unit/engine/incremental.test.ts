@@ -28,6 +28,9 @@ describe('incremental analysis (per-definition memo)', () => {
       assert.deepEqual(fast.findings, full.findings, `edit ${n} at line ${line}`);
     }
     assert.ok(partial > 20, `most edits should reuse memoised definitions (${partial}/40)`);
+    // The memo holds only definitions that exist now, however long the user types.
+    const memo = (inc as unknown as { cache: Map<string, unknown> }).cache;
+    assert.ok(memo.size <= inc.lastStats.units, `${memo.size} memo entries for ${inc.lastStats.units} units`);
     tree.delete();
   });
 });
