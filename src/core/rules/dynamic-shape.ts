@@ -157,7 +157,7 @@ function regionOf(ctx: RuleContext, hit: { word: string; node: Node }): Node | n
   for (let p = n.parent; p; p = p.parent) {
     if (p.type === 'with_statement') {
       const body = p.childForFieldName('body');
-      if (!body || !findAll(body, (k) => k.type === 'for_statement' || k.type === 'while_statement').length) {
+      if (!body || !containsLoop(ctx, body)) {
         const loop = ctx.sem.loopOf(p);
         return loop ? loop.node.childForFieldName('body') : null;
       }
@@ -170,6 +170,18 @@ function regionOf(ctx: RuleContext, hit: { word: string; node: Node }): Node | n
     if (p.type === 'function_definition' || p.type === 'module') return null;
   }
   return null;
+}
+
+/** A `for`/`while` statement inside `region`: found through the text, confirmed in the tree. */
+function containsLoop(ctx: RuleContext, region: Node): boolean {
+  const re = /^[ \t]*(?:async[ \t]+)?(for|while)\b/gm;
+  const seg = ctx.text.slice(region.startIndex, region.endIndex);
+  for (let m = re.exec(seg); m; m = re.exec(seg)) {
+    const at = region.startIndex + m.index + m[0].length - m[1].length;
+    const kw = region.descendantForIndex(at, at + m[1].length);
+    if (kw?.type === m[1] && (kw.parent?.type === 'for_statement' || kw.parent?.type === 'while_statement')) return true;
+  }
+  return false;
 }
 
 function enclosingClass(fn: Node): Node | null {
