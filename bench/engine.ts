@@ -5,7 +5,7 @@
 import { Analyzer } from '../src/core/analyzer';
 import { TreeCache } from '../src/core/python/treeCache';
 import { IncrementalAnalysis } from '../src/core/incremental';
-import { stdlibCorpus, torchCorpus, torchModule, countLines, type Corpus } from './corpus';
+import { stdlibCorpus, torchCorpus, torchModule, torchProject, countLines, type Corpus } from './corpus';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
@@ -106,7 +106,7 @@ function keystrokes(a: Analyzer): { p50: number; p95: number; lines: number; par
 async function main(): Promise<void> {
   const a = await Analyzer.create();
   console.log(`neuron-lens engine benchmark (node ${process.version}, ${a.rules({ target: 'auto' }).length} rules, median of ${ROUNDS} rounds, ${process.env.BENCH_WALL ? 'wall' : 'CPU'} time)`);
-  for (const c of [stdlibCorpus(), torchCorpus()]) {
+  for (const c of [stdlibCorpus(), torchProject(60), torchCorpus()]) {
     const r = benchCorpus(a, c);
     const lps = (ms: number) => Math.round(c.lines / (ms / 1000)).toLocaleString('en-US');
     console.log(`\n${c.name}: ${c.files.length} files, ${c.lines.toLocaleString('en-US')} lines, ${r.findings} findings`);

@@ -175,7 +175,29 @@ function usesCached(ctx: RuleContext, name: string, at: Node): Node[] {
  * `dtype=torch.int64`), that are operands of the binary operator `op`: either directly
  * (`x.long() @ w`) or through a name bound to them (`idx = torch.arange(n)` … `idx @ w`).
  */
+/**
+ * Text-only pre-check for `intOperandsOf`: the operator is on the occurrence's line (or the lines
+ * around it, for wrapped expressions), or the line assigns a name that appears next to the operator
+ * somewhere. Integer sources (`int`, `tensor`, `arange`, …) are common words; most are nowhere near
+ * a `@` or `>>`.
+ */
+function mayFeedOperator(ctx: RuleContext, node: Node, op: string): boolean {
+  const t = ctx.text;
+  const lineStart = t.lastIndexOf('\n', node.startIndex - 1) + 1;
+  const prevStart = lineStart > 0 ? t.lastIndexOf('\n', lineStart - 2) + 1 : 0;
+  let lineEnd = t.indexOf('\n', node.startIndex);
+  if (lineEnd < 0) lineEnd = t.length;
+  let nextEnd = t.indexOf('\n', lineEnd + 1);
+  if (nextEnd < 0) nextEnd = t.length;
+  if (t.slice(prevStart, nextEnd).includes(op)) return true;
+  const m = /^[ \t]*(\w+)[ \t]*(?::[^=\n]*)?=(?!=)/.exec(t.slice(lineStart, lineEnd));
+  if (!m) return false;
+  const e = op.replace(/[>]/g, '\\$&');
+  return new RegExp(`\\b${m[1]}\\s*${e}|${e}\\s*${m[1]}\\b`).test(t);
+}
+
 function intOperandsOf(ctx: RuleContext, node: Node, call: CallInfo | null, op: string, side: 'left' | 'any', kinds: readonly IntKind[]): { node: Node; kind: IntKind }[] {
+  if (!mayFeedOperator(ctx, node, op)) return [];
   let expr: Node = chainOf(node);
   if (call) expr = call.node;
   else if (expr.parent?.type === 'keyword_argument' || expr.parent?.type === 'argument_list') {
@@ -230,6 +252,9 @@ const intTopk: Rule = {
 };
 
 const MATMUL_FUNCS = ['torch.matmul', 'torch.mm', 'torch.bmm', 'torch.mv', 'torch.einsum'];
+/** A binary `@` (not a decorator): an operand, optional spaces, `@`, spaces or an operand. */
+const MATMUL_OP = /[\w)\]][ \t]*@[ \t]*[\w(]/;
+
 const INT_SOURCES = ['long', 'int', 'int32', 'int64', 'arange', 'randint', 'randperm', 'LongTensor', 'IntTensor', 'tensor'];
 
 const intMatmul: Rule = {
@@ -245,10 +270,12 @@ const intMatmul: Rule = {
   source: 'NRN-PT-065',
   triggers: ['matmul', 'mm', 'bmm', 'mv', 'einsum', ...INT_SOURCES],
   visit(hit, ctx) {
-    if (hit.inString || importStatementOf(hit.node)) return;
-    if (!ctx.sem.imports_('torch')) return;
+    if (hit.inString) return;
+    const named = ['matmul', 'mm', 'bmm', 'mv', 'einsum'].includes(hit.word);
+    if (!named && (!MATMUL_OP.test(ctx.text) || !mayFeedOperator(ctx, hit.node, '@'))) return; // no `@` near: nothing to look for
+    if (importStatementOf(hit.node) || !ctx.sem.imports_('torch')) return;
     const call = ctx.sem.callOf(hit.node);
-    if (call && ['matmul', 'mm', 'bmm', 'mv', 'einsum'].includes(hit.word)) {
+    if (call && named) {
       const isEinsum = call.qname === 'torch.einsum';
       const operands = isEinsum ? call.args.slice(1) : tensorOperands(call, MATMUL_FUNCS, [0, 1], ['input', 'other', 'mat2', 'vec']);
       const recv = methodReceiver(ctx, call, ['matmul', 'mm', 'bmm', 'mv']);
@@ -336,8 +363,9 @@ const intRightShift: Rule = {
   source: 'NRN-PT-067',
   triggers: ['bitwise_right_shift', ...INT_SOURCES, 'int8', 'int16', 'short', 'char'],
   visit(hit, ctx) {
-    if (hit.inString || importStatementOf(hit.node)) return;
-    if (!ctx.sem.imports_('torch')) return;
+    if (hit.inString) return;
+    if (hit.word !== 'bitwise_right_shift' && (!ctx.text.includes('>>') || !mayFeedOperator(ctx, hit.node, '>>'))) return; // cheapest tests first
+    if (importStatementOf(hit.node) || !ctx.sem.imports_('torch')) return;
     const call = ctx.sem.callOf(hit.node);
     if (hit.word === 'bitwise_right_shift') {
       if (!call) return;
