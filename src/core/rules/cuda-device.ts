@@ -118,6 +118,17 @@ const intDevice: Rule = {
   triggers: ['device', 'to'],
   visit(hit, ctx) {
     if (hit.inString || !ctx.sem.imports_('torch')) return;
+    // Text first: `device(` (torch.device) or `device=<integer or name>` (a keyword); `.device` reads are the common case.
+    if (hit.word === 'device') {
+      const t = ctx.text;
+      let j = hit.node.endIndex;
+      while (t[j] === ' ' || t[j] === '\t') j++;
+      if (t[j] === '=' && t[j + 1] !== '=') {
+        do j++;
+        while (t[j] === ' ' || t[j] === '\t');
+        if (!/[\w]/.test(t[j] ?? '')) return;
+      } else if (t[j] !== '(') return;
+    }
     const report = (n: Node) => {
       // Cheap filter first: an integer literal, or a name bound to one somewhere.
       if (n.type !== 'integer' && !(n.type === 'identifier' && ctx.sem.assignmentsOf(n.text, n).some((r) => r.type === 'integer'))) return;

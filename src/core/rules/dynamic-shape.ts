@@ -221,7 +221,11 @@ const whereOneArg: Rule = {
  * How a condition reads tensor values: `implicit` (a tensor used as a truth value or compared:
  * `.any()`, `loss > x`, `torch.isnan(…)`), `item` (only through explicit `.item()` calls), or null.
  */
+/** What a tensor condition must contain: a comparison, or a call below. Checked on the text first. */
+const MAYBE_TENSOR_CONDITION = /[<>]|[=!]=|\b(?:any|all|equal|allclose|isnan|isinf|is_nonzero|item)\s*\(/;
+
 function tensorCondition(ctx: RuleContext, cond: Node): 'implicit' | 'item' | null {
+  if (!MAYBE_TENSOR_CONDITION.test(cond.text)) return null; // `if mask is not None:`, `if self.training:`
   let item = false;
   const implicit =
     findAll(cond, (n) => {
