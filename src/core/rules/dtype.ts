@@ -5,6 +5,7 @@ import type { Rule, RuleContext } from './api';
 import type { CallInfo } from '../semantic/semantic';
 import { NEURON, TORCH_OR_JAX, chainOf, importStatementOf, intTensorKind, isDtypeQuery, qnameAt, same } from './util/catb';
 import type { IntKind } from './util/catb';
+import { isAttributeText } from './util/nodes';
 
 const DATA_TYPES = `${NEURON}about-neuron/arch/neuron-features/data-types.html`;
 const errCode = (code: string) => `${NEURON}compiler/error-codes/${code}.html`;
@@ -175,6 +176,11 @@ function usesCached(ctx: RuleContext, name: string, at: Node): Node[] {
  * `dtype=torch.int64`), that are operands of the binary operator `op`: either directly
  * (`x.long() @ w`) or through a name bound to them (`idx = torch.arange(n)` … `idx @ w`).
  */
+/** `int`/`long` are integer sources only as `torch.int` / `x.long()`: the builtin and annotations are not. */
+function isIntSourceText(ctx: RuleContext, hit: { word: string; node: Node }): boolean {
+  return (hit.word !== 'int' && hit.word !== 'long') || isAttributeText(ctx.text, hit.node);
+}
+
 /**
  * Text-only pre-check for `intOperandsOf`: the operator is on the occurrence's line (or the lines
  * around it, for wrapped expressions), or the line assigns a name that appears next to the operator
@@ -272,6 +278,7 @@ const intMatmul: Rule = {
   visit(hit, ctx) {
     if (hit.inString) return;
     const named = ['matmul', 'mm', 'bmm', 'mv', 'einsum'].includes(hit.word);
+    if (!named && !isIntSourceText(ctx, hit)) return;
     if (!named && (!MATMUL_OP.test(ctx.text) || !mayFeedOperator(ctx, hit.node, '@'))) return; // no `@` near: nothing to look for
     if (importStatementOf(hit.node) || !ctx.sem.imports_('torch')) return;
     const call = ctx.sem.callOf(hit.node);
@@ -364,7 +371,7 @@ const intRightShift: Rule = {
   triggers: ['bitwise_right_shift', ...INT_SOURCES, 'int8', 'int16', 'short', 'char'],
   visit(hit, ctx) {
     if (hit.inString) return;
-    if (hit.word !== 'bitwise_right_shift' && (!ctx.text.includes('>>') || !mayFeedOperator(ctx, hit.node, '>>'))) return; // cheapest tests first
+    if (hit.word !== 'bitwise_right_shift' && (!isIntSourceText(ctx, hit) || !ctx.text.includes('>>') || !mayFeedOperator(ctx, hit.node, '>>'))) return; // cheapest tests first
     if (importStatementOf(hit.node) || !ctx.sem.imports_('torch')) return;
     const call = ctx.sem.callOf(hit.node);
     if (hit.word === 'bitwise_right_shift') {

@@ -4,7 +4,7 @@ import type { Node } from 'web-tree-sitter';
 import type { RuleContext } from './api';
 import type { CallInfo } from '../semantic/semantic';
 import { DOCS } from './util/docs';
-import { isMethodCallText } from './util/nodes';
+import { isAttributeText, isCalledText, isMethodCallText } from './util/nodes';
 import { RA_DOCS, alreadyOnHost, enclosingFunction, inPeriodicBlock, isForeignArray, isTensorish, unparen } from './util/ra';
 
 const itemInLoop: Rule = {
@@ -223,7 +223,8 @@ const castInLoop: Rule = {
   stackNote: OFF_NATIVE,
   triggers: ['float', 'int', 'bool'],
   visit(hit, ctx) {
-    if (hit.inString || !ctx.sem.imports_('torch')) return;
+    // Text first: a builtin call `int(…)`, not an annotation (`dim: int`) or an attribute (`torch.float`).
+    if (hit.inString || !isCalledText(ctx.text, hit.node) || isAttributeText(ctx.text, hit.node) || !ctx.sem.imports_('torch')) return;
     const call = ctx.sem.callOf(hit.node);
     if (!call || call.func.type !== 'identifier' || call.args.length !== 1 || ctx.sem.qualifiedName(call.func)) return;
     if (!ctx.sem.inHotLoop(hit.node) || inPeriodicBlock(hit.node) || !isTensorish(ctx, call.args[0])) return;

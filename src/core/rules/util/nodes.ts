@@ -55,3 +55,17 @@ export function isMethodCallText(text: string, node: Node): boolean {
   while (j < text.length && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++;
   return text[j] === '(';
 }
+
+/** Text-only: the identifier `node` is immediately followed (spaces aside) by `(`. */
+export function isCalledText(text: string, node: Node): boolean {
+  let j = node.endIndex;
+  while (j < text.length && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++;
+  return text[j] === '(';
+}
+
+/** Text-only: the identifier `node` is preceded (spaces aside) by `.`, i.e. it is an attribute. */
+export function isAttributeText(text: string, node: Node): boolean {
+  let i = node.startIndex - 1;
+  while (i >= 0 && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i--;
+  return text[i] === '.';
+}
