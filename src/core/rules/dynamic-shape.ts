@@ -3,7 +3,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Rule, RuleContext } from './api';
 import type { CallInfo } from '../semantic/semantic';
-import { RA_DOCS, regionNodes, enclosingFunction, fileHasCall, findAll, inModelCode, isForeignArray, isPerBatchFunction, isTensorish, same, unparen, usesXla } from './util/ra';
+import { RA_DOCS, cached, regionNodes, enclosingFunction, fileHasCall, findAll, inModelCode, isForeignArray, isPerBatchFunction, isTensorish, same, unparen, usesXla } from './util/ra';
 
 const WHY_DYN =
   'Neuron compiles static-shape graphs. An op whose output size depends on the data produces a new shape (so a new compilation, minutes each) for new inputs; `torch_neuronx.trace` rejects it ("operations which produce data-dependent sized tensors are not supported"), and the compiler reports NCC_EMOD025 "Dynamic shape is not supported".';
@@ -123,7 +123,7 @@ const boolIndex: Rule = {
   visit(hit, ctx) {
     if (hit.inString || !ctx.sem.imports_('torch')) return;
     const region = regionOf(ctx, hit);
-    if (!region) return;
+    if (!region || !firstVisit(ctx, 'NRN404', region)) return;
     for (const sub of regionNodes(ctx, region, 'subscript')) {
       // Assignments through a mask (`x[mask] = 0`) keep the shape: they lower to a masked fill.
       const p = sub.parent;
@@ -137,6 +137,14 @@ const boolIndex: Rule = {
     }
   },
 };
+
+/** Several hits lead to the same region (a `backward` and a `no_grad` in one loop): scan it once per rule. */
+function firstVisit(ctx: RuleContext, rule: string, region: Node): boolean {
+  const seen = cached(ctx, `regions:${rule}`, () => new Set<number>());
+  if (seen.has(region.id)) return false;
+  seen.add(region.id);
+  return true;
+}
 
 /** The code a region-scanning rule looks at for this hit: the train loop around a backward, a forward body, a no_grad block. */
 function regionOf(ctx: RuleContext, hit: { word: string; node: Node }): Node | null {
@@ -277,7 +285,7 @@ const controlFlow: Rule = {
     if (hit.inString || !ctx.sem.imports_('torch')) return;
     if (ctx.target === 'native' && hit.word !== 'forward') return;
     const region = regionOf(ctx, hit);
-    if (!region) return;
+    if (!region || !firstVisit(ctx, 'NRN406', region)) return;
     for (const stmt of regionNodes(ctx, region, 'condition')) {
       const cond = stmt.type === 'conditional_expression' ? stmt.namedChildren[1] : stmt.childForFieldName('condition');
       const kind = cond ? tensorCondition(ctx, cond) : null;

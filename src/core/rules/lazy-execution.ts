@@ -363,12 +363,13 @@ const splitDim1: Rule = {
     if (hit.inString || !ctx.sem.imports_('torch')) return;
     const call = ctx.sem.callOf(hit.node);
     if (!call || call.hasSplat) return;
-    let dim: Node | undefined;
-    if (call.qname === 'torch.split') dim = call.kwargs.get('dim') ?? call.args[2];
-    else if (!call.qname && call.method === 'split' && call.receiver && isTensorish(ctx, call.receiver) && !ctx.sem.isUserObject(call.receiver)) dim = call.kwargs.get('dim') ?? call.args[1];
-    else return;
+    const isFunc = call.qname === 'torch.split';
+    if (!isFunc && (call.qname || call.method !== 'split' || !call.receiver)) return;
+    // The dimension first (cheap); whether the receiver is a tensor only when it is 1.
+    const dim: Node | undefined = call.kwargs.get('dim') ?? call.args[isFunc ? 2 : 1];
     const v = dim ? ctx.sem.constValue(dim) : null;
     if (!v || v.kind !== 'num' || v.value !== 1) return;
+    if (!isFunc && (!isTensorish(ctx, call.receiver!) || ctx.sem.isUserObject(call.receiver!))) return;
     ctx.report({ start: ctx.sem.rangeOf(hit.node).start, end: ctx.sem.rangeOf(call.node).end }, { data: { replacement: 'torch.tensor_split' } });
   },
 };
