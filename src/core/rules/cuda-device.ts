@@ -144,6 +144,7 @@ const intDevice: Rule = {
       const d = call.args[0] ?? call.kwargs.get('device');
       // Cheapest test first: most `.to(…)` calls pass a device object or a dtype, not an integer.
       if (!d || (d.type !== 'integer' && d.type !== 'identifier')) return;
+      if (d.type === 'identifier' && !ctx.sem.assignmentsOf(d.text, d).some((r) => r.type === 'integer')) return;
       if (ctx.sem.isUserObject(call.receiver) || ctx.sem.qualifiedName(call.receiver)) return; // a module attribute, not a tensor
       report(d);
       return;
