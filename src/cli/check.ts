@@ -8,7 +8,7 @@ import { collectFiles } from '../core/workspace/files';
 import { scanFiles, defaultWorkerScript } from '../core/workspace/scan';
 import { loadProjectConfig } from '../core/config/project';
 import { unknownSelectors } from '../core/rules';
-import { toJson, toSarif, toText, type CheckOutput } from '../core/report/findings';
+import { checkOutputOf, toJson, toSarif, toText, type CheckOutput } from '../core/report/findings';
 import type { Target } from '../core/types';
 import type { RunSettings } from '../core/workspace/analyzeFile';
 
@@ -35,25 +35,16 @@ export async function runCheck(args: CliArgs, io: Io): Promise<number> {
   const needText = args.fix || args.diff || args.command === 'report';
   const results = await scanFiles(analyzer, files, settings, { workerScript: defaultWorkerScript(), keepText: needText });
 
-  const notes = results.filter((r) => r.note && r.note !== 'empty file').map((r) => ({ path: relPath(r.path), message: r.note! }));
-  const analysed = results.filter((r) => r.target !== null || r.note === 'empty file');
-  if (files.length > 0 && analysed.length === 0) {
+  const configured = project.target === 'xla' || project.target === 'native' ? project.target : null;
+  const computed = checkOutputOf(results, (p) => relPath(p), configured ?? project.pinnedTarget ?? 'xla');
+  // An explicit --target is what the findings were computed for; otherwise the majority of files.
+  const output: CheckOutput = args.target !== 'auto' ? { ...computed, target: args.target as Target } : computed;
+  const notes = output.notes;
+  if (files.length > 0 && output.filesAnalyzed === 0) {
     for (const n of notes) io.stderr(`${n.path}: ${n.message}\n`);
     io.stderr('neuron-lens: nothing could be read\n');
     return 2;
   }
-  // The reported target: the one most files were analysed for (auto-detection is per file).
-  const counts = new Map<Target, number>();
-  for (const r of results) if (r.target) counts.set(r.target, (counts.get(r.target) ?? 0) + 1);
-  const majority = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
-  const configured = project.target === 'xla' || project.target === 'native' ? project.target : null;
-  const target: Target = args.target !== 'auto' ? (args.target as Target) : (majority ?? configured ?? project.pinnedTarget ?? 'xla');
-  const output: CheckOutput = {
-    target,
-    filesAnalyzed: analysed.length,
-    findings: results.flatMap((r) => r.findings.map((finding) => ({ path: relPath(r.path), finding }))),
-    notes,
-  };
 
   if (args.fix || args.diff) {
     const { applyFixesCommand } = await import('./fix');

@@ -9,8 +9,8 @@ import type { DiagnosticsController } from './diagnostics';
 import { NeuronDiagnostic } from './convert';
 import { hintRules } from './settings';
 import type { FileResult } from '../core/workspace/analyzeFile';
-import type { Target } from '../core/types';
 import { buildPortingReport, reportMarkdown } from '../core/report/porting';
+import { checkOutputOf } from '../core/report/findings';
 
 export async function showRuleDocs(id?: string): Promise<void> {
   let rule = id ? ALL_RULES.find((r) => r.id === id) : undefined;
@@ -80,16 +80,7 @@ export async function analyzeWorkspace(
 /** "Neuron: Show Porting Report": analyse the workspace, then open the report as rendered markdown. */
 export async function showPortingReport(engine: EngineService, diagnostics: DiagnosticsController, extensionUri: vscode.Uri): Promise<string> {
   const { results } = await analyzeWorkspace(engine, diagnostics, extensionUri, true);
-  const counts = new Map<Target, number>();
-  for (const r of results) if (r.target) counts.set(r.target, (counts.get(r.target) ?? 0) + 1);
-  const target = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'xla';
-  const rel = (p: string) => vscode.workspace.asRelativePath(p, false);
-  const report = buildPortingReport({
-    target,
-    filesAnalyzed: results.filter((r) => r.target !== null || r.note === 'empty file').length,
-    findings: results.flatMap((r) => r.findings.map((finding) => ({ path: rel(r.path), finding }))),
-    notes: results.filter((r) => r.note && r.note !== 'empty file').map((r) => ({ path: rel(r.path), message: r.note! })),
-  });
+  const report = buildPortingReport(checkOutputOf(results, (p) => vscode.workspace.asRelativePath(p, false), 'xla'));
   const text = reportMarkdown(report);
   const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: text });
   await vscode.commands.executeCommand('markdown.showPreview', doc.uri).then(undefined, () => vscode.window.showTextDocument(doc));

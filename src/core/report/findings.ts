@@ -1,6 +1,7 @@
 // Serialisations of findings: the CLI's JSON (CONTRACTS.md §1), SARIF 2.1.0, and compiler-style text.
 import type { Finding, Target } from '../types';
 import type { Rule } from '../rules/api';
+import type { FileResult } from '../workspace/analyzeFile';
 import { ALL_RULES } from '../rules';
 
 export const TOOL = { name: 'neuron-lens', version: '0.1.0' } as const;
@@ -21,6 +22,25 @@ export interface CheckOutput {
   filesAnalyzed: number;
   findings: PathFinding[];
   notes: Note[];
+}
+
+/** A file that was read and analysed (an empty file counts; a skipped one does not). */
+export const wasAnalysed = (r: FileResult): boolean => r.target !== null || r.note === 'empty file';
+
+/**
+ * The scan of many files as one output. `target` is the stack most files were analysed for (auto
+ * detection is per file), else `fallbackTarget`; paths go through `rel` (relative, `/` separators).
+ */
+export function checkOutputOf(results: readonly FileResult[], rel: (path: string) => string, fallbackTarget: Target): CheckOutput {
+  const counts = new Map<Target, number>();
+  for (const r of results) if (r.target) counts.set(r.target, (counts.get(r.target) ?? 0) + 1);
+  const majority = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+  return {
+    target: majority ?? fallbackTarget,
+    filesAnalyzed: results.filter(wasAnalysed).length,
+    findings: results.flatMap((r) => r.findings.map((finding) => ({ path: rel(r.path), finding }))),
+    notes: results.filter((r) => r.note && r.note !== 'empty file').map((r) => ({ path: rel(r.path), message: r.note! })),
+  };
 }
 
 const pos = (p: { line: number; character: number }) => ({ line: p.line + 1, column: p.character + 1 });
