@@ -10,6 +10,7 @@ import { comparePos } from './types';
 import type { Hit, ReportOptions, Rule, RuleContext } from './rules/api';
 import { SemanticModel } from './semantic/model';
 import { parseSuppressions, isSuppressed } from './suppressions';
+import { escapeRe } from './text';
 
 export type SeverityOverride = Severity | 'off';
 
@@ -53,10 +54,6 @@ const CATEGORY_REQUIRES: Record<string, readonly string[]> = {
 
 export function requiredModules(rule: Rule): readonly string[] {
   return rule.requires ?? CATEGORY_REQUIRES[rule.category] ?? TORCH_FAMILY;
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function wordsRegex(words: Iterable<string>): RegExp {

@@ -3,6 +3,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import type { Range, Target } from '../types';
 import type { CallInfo, ConstValue, ImportBinding, LoopInfo, LoopKind, Semantic } from './semantic';
+import { escapeRe } from '../text';
 
 const BLOCK_TYPES = new Set(['function_definition', 'class_definition', 'for_statement', 'while_statement', 'with_statement']);
 const DEF = new Set<Block['kind']>(['def']);
@@ -28,9 +29,6 @@ interface Assignment {
   scope: Node | null;
 }
 
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /**
  * A call's parts, computed on first use: most rules look at the method name or the qualified name
@@ -522,33 +520,27 @@ export class SemanticModel implements Semantic {
   /** Every identifier named `word` in `[from, to)`, found by text search (cheap) then confirmed in the tree. */
   identifiersIn(word: string, from = 0, to = this.text.length): Node[] {
     let all = this.idents.get(word);
-    if (!all) {
-      // Whole file once per word, then sliced: rules ask about the same names again and again.
-      all = [];
-      const re = new RegExp(`\\b${escapeRe(word)}\\b`, 'g');
-      for (let m = re.exec(this.text); m; m = re.exec(this.text)) {
-        const n = this.root.descendantForIndex(m.index, m.index + word.length);
-        if (n && n.type === 'identifier' && n.startIndex === m.index && n.endIndex === m.index + word.length) all.push(n);
-      }
-      this.idents.set(word, all);
-    }
+    // Whole file once per word, then sliced: rules ask about the same names again and again.
+    if (!all) this.idents.set(word, (all = [...this.scanIdentifiers(word, 0, this.text.length)]));
     if (from === 0 && to >= this.text.length) return all;
     return all.filter((n) => n.startIndex >= from && n.startIndex < to);
   }
 
-  /** Like `identifiersIn`, lazily and uncached, for callers that stop early. */
-  private *identifiersUpTo(word: string, from: number, to: number): Generator<Node> {
-    const cached = this.idents.get(word);
-    if (cached) {
-      for (const n of cached) if (n.startIndex >= from && n.startIndex < to) yield n;
-      return;
-    }
+  /** Identifiers spelled `word` in [from, to): text search (cheap), each confirmed in the tree. */
+  private *scanIdentifiers(word: string, from: number, to: number): Generator<Node> {
     const re = new RegExp(`\\b${escapeRe(word)}\\b`, 'g');
     re.lastIndex = from;
     for (let m = re.exec(this.text); m && m.index < to; m = re.exec(this.text)) {
       const n = this.root.descendantForIndex(m.index, m.index + word.length);
       if (n && n.type === 'identifier' && n.startIndex === m.index && n.endIndex === m.index + word.length) yield n;
     }
+  }
+
+  /** Like `identifiersIn`, lazily and uncached, for callers that stop early. */
+  private *identifiersUpTo(word: string, from: number, to: number): Generator<Node> {
+    const cached = this.idents.get(word);
+    if (cached) yield* cached.filter((n) => n.startIndex >= from && n.startIndex < to);
+    else yield* this.scanIdentifiers(word, from, to);
   }
 
   usesOf(name: string, scopeOf?: Node, limit = Infinity): Node[] {
