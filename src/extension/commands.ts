@@ -7,7 +7,6 @@ import { scanFiles } from '../core/workspace/scan';
 import type { EngineService } from './engineService';
 import type { DiagnosticsController } from './diagnostics';
 import { NeuronDiagnostic } from './convert';
-import { hintRules } from './settings';
 import type { FileResult } from '../core/workspace/analyzeFile';
 import { buildPortingReport, reportMarkdown } from '../core/report/porting';
 import { checkOutputOf } from '../core/report/findings';
@@ -65,8 +64,7 @@ export async function analyzeWorkspace(
           findings += r.findings.length;
           continue;
         }
-        const hints = hintRules(uri);
-        diagnostics.collection.set(uri, r.findings.map((f) => new NeuronDiagnostic(f, uri, hints)));
+        diagnostics.collection.set(uri, r.findings.map((f) => new NeuronDiagnostic(f, uri, s.hints)));
         findings += r.findings.length;
       }
       if (!token.isCancellationRequested && !quiet) {

@@ -4,7 +4,6 @@ import * as vscode from 'vscode';
 import picomatch from 'picomatch';
 import type { EngineService } from './engineService';
 import { NeuronDiagnostic } from './convert';
-import { hintRules } from './settings';
 import type { Target } from '../core/types';
 import type { Logger } from './log';
 
@@ -124,8 +123,7 @@ export class DiagnosticsController implements vscode.Disposable {
       const t0 = performance.now();
       const r = this.engine.analyzeDocument(doc, s, mode);
       if (r.skipped) this.log.info(`${vscode.workspace.asRelativePath(doc.uri)}: not analysed, ${r.skipped}`);
-      const hints = hintRules(doc.uri);
-      const diags = r.findings.map((f) => new NeuronDiagnostic(f, doc.uri, hints));
+      const diags = r.findings.map((f) => new NeuronDiagnostic(f, doc.uri, s.hints));
       this.collection.set(doc.uri, diags);
       this.lastTarget.set(doc.uri.toString(), r.target);
       this.targetEmitter.fire({ uri: doc.uri, target: r.target });
@@ -159,13 +157,12 @@ export class DiagnosticsController implements vscode.Disposable {
     }
     try {
       const r = this.engine.analyzeNotebook(nb, s);
-      const hints = hintRules(nb.uri);
       const cellUri = (i: number) => (i < nb.cellCount ? nb.cellAt(i).document.uri : undefined);
       for (const c of cells) {
         const fs = r.byCell.get(c.document.uri.toString()) ?? [];
         this.collection.set(
           c.document.uri,
-          fs.map((f) => new NeuronDiagnostic(f, c.document.uri, hints, cellUri)),
+          fs.map((f) => new NeuronDiagnostic(f, c.document.uri, s.hints, cellUri)),
         );
       }
       this.lastTarget.set(nb.uri.toString(), r.target);

@@ -13,6 +13,8 @@ export interface EditorSettings extends AnalyzerSettings {
   exclude: string[];
   debounceMs: number;
   maxBytes: number;
+  /** Rule ids / categories shown as hints (the engine reports them as `info`). */
+  hints: Set<string>;
 }
 
 const SEVERITIES = new Set(['error', 'warning', 'info', 'off']);
@@ -23,8 +25,10 @@ export function settingsFor(uri: vscode.Uri | undefined): EditorSettings {
   const project = fsPath ? loadProjectConfig(dirname(fsPath)) : null;
   const setTarget = c.get<TargetSetting>('target', 'auto');
   const severity = new Map<string, SeverityOverride>();
+  const hints = new Set<string>();
   for (const [k, v] of Object.entries(c.get<Record<string, string>>('severity', {}))) {
     // `hint` shows as a hint in the editor; the engine knows it as `info`.
+    if (v === 'hint') hints.add(k);
     const s = v === 'hint' ? 'info' : v;
     if (SEVERITIES.has(s)) severity.set(k, s as SeverityOverride);
   }
@@ -39,11 +43,6 @@ export function settingsFor(uri: vscode.Uri | undefined): EditorSettings {
     exclude: [...c.get<string[]>('exclude', []), ...(project?.exclude ?? [])],
     debounceMs: c.get<number>('debounceMs', 150),
     maxBytes: c.get<number>('maxFileSizeKb', 2048) * 1024,
+    hints,
   };
-}
-
-/** `hint` severities requested in settings (the engine has no hint level). */
-export function hintRules(uri: vscode.Uri | undefined): Set<string> {
-  const c = vscode.workspace.getConfiguration(SECTION, uri);
-  return new Set(Object.entries(c.get<Record<string, string>>('severity', {})).filter(([, v]) => v === 'hint').map(([k]) => k));
 }
