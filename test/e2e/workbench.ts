@@ -131,6 +131,26 @@ export function activeWebview(page: Page): FrameLocator {
 /** Waits for text matching `re` in the active webview and returns the webview's whole body text. */
 export async function webviewText(page: Page, re: RegExp, timeoutMs = 30_000): Promise<string> {
   const body = activeWebview(page).locator('body');
-  await body.filter({ hasText: re }).waitFor({ timeout: timeoutMs });
+  try {
+    await body.filter({ hasText: re }).waitFor({ timeout: timeoutMs });
+  } catch (e) {
+    throw new Error(`${re} did not appear in the active webview within ${timeoutMs} ms. What the workbench shows:\n${await describeEditors(page)}`, { cause: e });
+  }
   return body.innerText();
+}
+
+/** What is on screen when a webview wait fails: tabs, whether a text editor or a webview is active, frame texts. */
+export async function describeEditors(page: Page): Promise<string> {
+  const lines: string[] = [];
+  const safe = async <T>(f: () => Promise<T>, d: T): Promise<T> => f().catch(() => d);
+  lines.push(`tabs: ${(await safe(() => page.locator('.tabs-container .tab').allInnerTexts(), [])).map((t) => t.trim()).join(' | ')}`);
+  lines.push(`active tab: ${(await safe(() => page.locator('.tabs-container .tab.active').first().innerText({ timeout: 1000 }), '?')).trim()}`);
+  lines.push(`webview iframes: ${await safe(() => page.locator('iframe.webview').count(), -1)} (ready: ${await safe(() => page.locator('iframe.webview.ready').count(), -1)})`);
+  lines.push(`text editors visible: ${await safe(() => page.locator('.editor-instance .monaco-editor:visible').count(), -1)}`);
+  lines.push(`notifications: ${(await safe(() => page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts(), [])).join(' | ')}`);
+  for (const f of page.frames()) {
+    const text = await safe(() => f.locator('body').innerText({ timeout: 1000 }), '?');
+    if (f !== page.mainFrame()) lines.push(`frame ${f.url().slice(0, 120)}: ${JSON.stringify(text.slice(0, 300))}`);
+  }
+  return lines.join('\n');
 }
