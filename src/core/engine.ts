@@ -35,7 +35,13 @@ interface Dispatch {
   byWord: Map<string, Rule[]>;
   regex: RegExp;
 }
-const dispatchCache = new WeakMap<readonly Rule[], Map<string, Dispatch>>();
+interface Gates {
+  /** Distinct `requiredModules` lists of the rule set, each with its rules (empty list: always on). */
+  groups: { modules: readonly string[]; rules: Rule[] }[];
+  /** Dispatch tables by which groups are on (a bit string). */
+  tables: Map<string, Dispatch>;
+}
+const gateCache = new WeakMap<readonly Rule[], Gates>();
 
 /** The PyTorch ecosystem: importing any of these makes torch-family rules relevant. */
 export const TORCH_FAMILY = ['torch', 'torch_xla', 'torch_neuronx', 'torchvision', 'torchaudio', 'transformers', 'accelerate', 'trl', 'peft', 'diffusers', 'lightning', 'pytorch_lightning', 'timm', 'deepspeed', 'optimum', 'neuronx_distributed', 'apex'];
@@ -62,21 +68,31 @@ function wordsRegex(words: Iterable<string>): RegExp {
   return new RegExp(`\\b(?:${list.join('|') || '(?!)'})\\b`, 'g');
 }
 
-/** Dispatch tables for the rules whose required modules the file imports (cached per combination). */
+/** Dispatch tables for the rules whose required modules the file imports (cached per rule set and gate combination). */
 function dispatchFor(rules: readonly Rule[], sem: SemanticModel): Dispatch {
-  let perGate = dispatchCache.get(rules);
-  if (!perGate) dispatchCache.set(rules, (perGate = new Map()));
-  const active = rules.filter((r) => {
-    const req = requiredModules(r);
-    return req.length === 0 || req.some((m) => sem.imports_(m));
-  });
-  const key = active.map((r) => r.id).join(',');
-  let d = perGate.get(key);
+  let gates = gateCache.get(rules);
+  if (!gates) {
+    const byList = new Map<string, { modules: readonly string[]; rules: Rule[] }>();
+    for (const r of rules) {
+      const modules = requiredModules(r);
+      const k = modules.join(',');
+      let g = byList.get(k);
+      if (!g) byList.set(k, (g = { modules, rules: [] }));
+      g.rules.push(r);
+    }
+    gateCache.set(rules, (gates = { groups: [...byList.values()], tables: new Map() }));
+  }
+  // A handful of groups (per category family), so a file costs a few import checks, not one per rule.
+  const on = gates.groups.map((g) => g.modules.length === 0 || g.modules.some((m) => sem.imports_(m)));
+  const key = on.map((b) => (b ? '1' : '0')).join('');
+  let d = gates.tables.get(key);
   if (!d) {
+    const active = new Set(gates.groups.filter((_, i) => on[i]).flatMap((g) => g.rules));
     const byWord = new Map<string, Rule[]>();
-    for (const r of active) for (const w of r.triggers) byWord.set(w, [...(byWord.get(w) ?? []), r]);
+    // In catalog order, as before: rules see a word in the order they are listed.
+    for (const r of rules) if (active.has(r)) for (const w of r.triggers) byWord.set(w, [...(byWord.get(w) ?? []), r]);
     d = { byWord, regex: wordsRegex(byWord.keys()) };
-    perGate.set(key, d);
+    gates.tables.set(key, d);
   }
   return d;
 }
@@ -137,10 +153,11 @@ export function analyzeTree(tree: Tree, text: string, options: AnalyzeOptions): 
     return c;
   };
 
+  const root = tree.rootNode;
   const visit = (word: string, written: string, start: number) => {
     const rules = byWord.get(word);
     if (!rules) return;
-    const node = tree.rootNode.descendantForIndex(start, start + written.length);
+    const node = root.descendantForIndex(start, start + written.length);
     if (!node || node.type === 'comment') return;
     const inString = STRING_NODES.has(node.type);
     // An identifier must be exactly the word (\b is ASCII-only, Python identifiers are not).

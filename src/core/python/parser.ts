@@ -4,6 +4,7 @@
 import { Parser, Language, Edit } from 'web-tree-sitter';
 import type { Tree } from 'web-tree-sitter';
 import { existsSync, readFileSync } from 'node:fs';
+import { installFastNodes } from './fastNodes';
 import { join, dirname } from 'node:path';
 
 export interface ParserAssets {
@@ -28,9 +29,16 @@ function findAsset(file: string, pkg: string, wasmDir?: string): string {
 export function initPython(assets: ParserAssets = {}): Promise<Language> {
   ready ??= (async () => {
     const runtime = findAsset('web-tree-sitter.wasm', 'web-tree-sitter', assets.wasmDir);
-    await Parser.init({ locateFile: () => runtime });
+    // Parser.init turns this object into the Emscripten module; installFastNodes needs it.
+    const binding = { locateFile: () => runtime };
+    await Parser.init(binding);
     const grammar = readFileSync(findAsset('tree-sitter-python.wasm', 'tree-sitter-python', assets.wasmDir));
-    return Language.load(new Uint8Array(grammar));
+    const language = await Language.load(new Uint8Array(grammar));
+    const probe = new Parser();
+    probe.setLanguage(language);
+    installFastNodes(binding, probe);
+    probe.delete();
+    return language;
   })();
   return ready;
 }

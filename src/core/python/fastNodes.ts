@@ -1,0 +1,291 @@
+// Faster node reads for web-tree-sitter.
+//
+// web-tree-sitter moves every node across the wasm boundary through a transfer buffer. Its glue writes and reads
+// that buffer with Emscripten's generic setValue/getValue (a string switch and a DataView call per integer) and
+// builds each returned Node through a destructured options object. Rules read many nodes (`.type`, `.parent`,
+// `childForFieldName`), and profiling the torch corpora showed this glue at ~40% of node-read time.
+//
+// Here the hottest Node accessors are replaced by equivalents that call the same wasm exports but move the five
+// integers of a node through the exported HEAP32 view directly, and build nodes with a plain constructor whose
+// prototype chain still leads to Node.prototype (`instanceof Node` holds, every other method keeps working).
+// The library's results are unchanged; a self-check on a sample tree compares patched and stock accessors and
+// puts the stock ones back if the library ever changes shape. NEURON_LENS_STOCK_NODES=1 turns the patch off.
+import { Node, Tree, type Language, type Parser } from 'web-tree-sitter';
+
+/** The Emscripten module web-tree-sitter runs on: the object given to `Parser.init` becomes it. */
+interface Binding {
+  HEAP32: Int32Array;
+  _ts_init(): number;
+  _free(ptr: number): void;
+  [fn: `_ts_${string}`]: (...args: number[]) => number;
+}
+
+const SIZE_OF_NODE = 5; // ints: id, startIndex, startRow, startColumn, other (the subtree pointer)
+
+type Mutable = { [k: string]: unknown };
+interface RawNode {
+  0: number;
+  id: number;
+  startIndex: number;
+  startPosition: { row: number; column: number };
+  tree: Tree & { 0: number; language: Language };
+}
+
+let installed = false;
+
+export function fastNodesInstalled(): boolean {
+  return installed;
+}
+
+/**
+ * Patches Node (and Tree.rootNode) once per process. `binding` is the object that was passed to `Parser.init`;
+ * `parser` is used for the self-check. Returns whether the fast accessors are in use.
+ */
+export function installFastNodes(binding: object, parser: Parser): boolean {
+  if (installed || process.env.NEURON_LENS_STOCK_NODES) return installed;
+  const C = binding as Partial<Binding>;
+  const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+  const required = ['_ts_init', '_free', '_ts_node_parent_wasm', '_ts_node_symbol_wasm', '_ts_node_end_index_wasm', '_ts_node_children_wasm', '_ts_node_named_children_wasm', '_ts_node_child_by_field_id_wasm', '_ts_node_descendant_for_index_wasm', '_ts_tree_root_node_wasm'] as const;
+  if (!littleEndian || !(C.HEAP32 instanceof Int32Array) || required.some((f) => typeof C[f] !== 'function')) return false;
+  const B = C as Binding;
+  const TB = B._ts_init(); // returns the static transfer buffer (and rewrites two version words in it; harmless)
+  const TBi = TB >> 2;
+
+  const proto = Node.prototype as unknown as Mutable;
+  const treeProto = Tree.prototype as unknown as Mutable;
+  const saved = new Map<object, Map<string, PropertyDescriptor>>([[proto, new Map()], [treeProto, new Map()]]);
+  const define = (target: Mutable, name: string, d: PropertyDescriptor) => {
+    saved.get(target)!.set(name, Object.getOwnPropertyDescriptor(target, name)!);
+    Object.defineProperty(target, name, { configurable: true, enumerable: false, ...d });
+  };
+
+  // Same field order as the Node class, so all nodes share one hidden class.
+  class FastNode {
+    0: number;
+    _children: unknown;
+    _namedChildren: unknown;
+    id: number;
+    startIndex: number;
+    startPosition: { row: number; column: number };
+    tree: RawNode['tree'];
+    constructor(other: number, id: number, tree: RawNode['tree'], startIndex: number, row: number, column: number) {
+      this[0] = other;
+      this._children = undefined;
+      this._namedChildren = undefined;
+      this.id = id;
+      this.startIndex = startIndex;
+      this.startPosition = { row, column };
+      this.tree = tree;
+    }
+  }
+  Object.setPrototypeOf(FastNode.prototype, Node.prototype);
+
+  const marshal = (n: RawNode, slot = 0) => {
+    const h = B.HEAP32; // re-read: memory growth replaces the view
+    const i = TBi + slot * SIZE_OF_NODE;
+    h[i] = n.id;
+    h[i + 1] = n.startIndex;
+    h[i + 2] = n.startPosition.row;
+    h[i + 3] = n.startPosition.column;
+    h[i + 4] = n[0];
+  };
+  const unmarshal = (tree: RawNode['tree'], i = TBi): Node | null => {
+    const h = B.HEAP32;
+    const id = h[i];
+    if (id === 0) return null;
+    return new FastNode(h[i + 4], id, tree, h[i + 1], h[i + 2], h[i + 3]) as unknown as Node;
+  };
+  const list = (tree: RawNode['tree']): Node[] => {
+    const h = B.HEAP32;
+    const count = h[TBi];
+    const buffer = h[TBi + 1];
+    const out = new Array<Node>(count);
+    if (count > 0) {
+      for (let k = 0, i = buffer >> 2; k < count; k++, i += SIZE_OF_NODE) out[k] = unmarshal(tree, i)!;
+      B._free(buffer);
+    }
+    return out;
+  };
+  const fieldIds = new WeakMap<Language, Map<string, number>>();
+  const fieldId = (lang: Language, name: string): number => {
+    let m = fieldIds.get(lang);
+    if (!m) fieldIds.set(lang, (m = new Map()));
+    let id = m.get(name);
+    if (id === undefined) m.set(name, (id = lang.fields.indexOf(name)));
+    return id;
+  };
+  const nodeCall = (fn: string) => {
+    const f = B[`_ts_${fn}`];
+    return function (this: RawNode): Node | null {
+      marshal(this);
+      f(this.tree[0]);
+      return unmarshal(this.tree);
+    };
+  };
+  const intCall = (fn: string) => {
+    const f = B[`_ts_${fn}`];
+    return function (this: RawNode): number {
+      marshal(this);
+      return f(this.tree[0]);
+    };
+  };
+
+  const typeId = intCall('node_symbol_wasm');
+  define(proto, 'typeId', { get: typeId });
+  define(proto, 'type', { get(this: RawNode) { return this.tree.language.types[typeId.call(this)] || 'ERROR'; } });
+  define(proto, 'endIndex', { get: intCall('node_end_index_wasm') });
+  define(proto, 'childCount', { get: intCall('node_child_count_wasm') });
+  define(proto, 'namedChildCount', { get: intCall('node_named_child_count_wasm') });
+  const isNamed = intCall('node_is_named_wasm');
+  define(proto, 'isNamed', { get(this: RawNode) { return isNamed.call(this) === 1; } });
+  const hasError = intCall('node_has_error_wasm');
+  define(proto, 'hasError', { get(this: RawNode) { return hasError.call(this) === 1; } });
+  const isMissing = intCall('node_is_missing_wasm');
+  define(proto, 'isMissing', { get(this: RawNode) { return isMissing.call(this) === 1; } });
+  for (const [name, fn] of [['parent', 'node_parent_wasm'], ['nextSibling', 'node_next_sibling_wasm'], ['previousSibling', 'node_prev_sibling_wasm'], ['nextNamedSibling', 'node_next_named_sibling_wasm'], ['previousNamedSibling', 'node_prev_named_sibling_wasm']] as const) {
+    define(proto, name, { get: nodeCall(fn) });
+  }
+  const childAt = (fn: string) => {
+    const f = B[`_ts_${fn}`];
+    return function (this: RawNode, index: number): Node | null {
+      marshal(this);
+      f(this.tree[0], index);
+      return unmarshal(this.tree);
+    };
+  };
+  const child = childAt('node_child_wasm');
+  const namedChild = childAt('node_named_child_wasm');
+  const childForFieldId = childAt('node_child_by_field_id_wasm');
+  define(proto, 'child', { value: child, writable: true });
+  define(proto, 'namedChild', { value: namedChild, writable: true });
+  define(proto, 'childForFieldId', { value: childForFieldId, writable: true });
+  define(proto, 'childForFieldName', {
+    value(this: RawNode, name: string) {
+      const id = fieldId(this.tree.language, name);
+      return id !== -1 ? childForFieldId.call(this, id) : null;
+    },
+    writable: true,
+  });
+  const childrenByField = B._ts_node_children_by_field_id_wasm;
+  define(proto, 'childrenForFieldId', {
+    value(this: RawNode, id: number) {
+      marshal(this);
+      childrenByField(this.tree[0], id);
+      return list(this.tree);
+    },
+    writable: true,
+  });
+  const children = B._ts_node_children_wasm;
+  const namedChildren = B._ts_node_named_children_wasm;
+  define(proto, 'children', {
+    get(this: RawNode & { _children?: Node[] }) {
+      if (!this._children) {
+        marshal(this);
+        children(this.tree[0]);
+        this._children = list(this.tree);
+      }
+      return this._children;
+    },
+  });
+  define(proto, 'namedChildren', {
+    get(this: RawNode & { _namedChildren?: Node[] }) {
+      if (!this._namedChildren) {
+        marshal(this);
+        namedChildren(this.tree[0]);
+        this._namedChildren = list(this.tree);
+      }
+      return this._namedChildren;
+    },
+  });
+  const forIndex = (fn: string) => {
+    const f = B[`_ts_${fn}`];
+    return function (this: RawNode, start: number, end = start): Node | null {
+      if (typeof start !== 'number' || typeof end !== 'number') throw new Error('Arguments must be numbers');
+      marshal(this);
+      const h = B.HEAP32;
+      h[TBi + SIZE_OF_NODE] = start;
+      h[TBi + SIZE_OF_NODE + 1] = end;
+      f(this.tree[0]);
+      return unmarshal(this.tree);
+    };
+  };
+  define(proto, 'descendantForIndex', { value: forIndex('node_descendant_for_index_wasm'), writable: true });
+  define(proto, 'namedDescendantForIndex', { value: forIndex('node_named_descendant_for_index_wasm'), writable: true });
+  const rootNode = B._ts_tree_root_node_wasm;
+  define(treeProto, 'rootNode', {
+    get(this: RawNode['tree']) {
+      rootNode(this[0]);
+      return unmarshal(this);
+    },
+  });
+
+  installed = true;
+  if (!selfCheck(parser, saved)) {
+    for (const [target, props] of saved) for (const [name, d] of props) Object.defineProperty(target, name, d);
+    installed = false;
+  }
+  return installed;
+}
+
+const SAMPLE = `import torch as T
+from a.b import c as d
+@deco(1)
+class M(T.nn.Module):
+    def forward(self, x, *a, k=2, **kw):
+        if x.sum() > 0 and not k:
+            return [y for y in x if y]  # comment
+        s = f"{x!r:>4} é 😀"
+        return lambda q: q[1:2, ...] @ x
+`;
+
+/** Walks a sample tree with the stock accessors and the patched ones; any difference means "do not patch". */
+function selfCheck(parser: Parser, saved: Map<object, Map<string, PropertyDescriptor>>): boolean {
+  const tree = parser.parse(SAMPLE);
+  if (!tree) return false;
+  try {
+    const fast = describe(tree.rootNode);
+    const stock = (target: object, name: string) => saved.get(target)!.get(name)!;
+    const proto = Node.prototype as unknown as object;
+    const call = (n: Node, name: string, ...args: unknown[]): unknown => {
+      const d = stock(proto, name);
+      return d.get ? d.get.call(n) : (d.value as (...a: unknown[]) => unknown).apply(n, args);
+    };
+    const slowRoot = stock(Tree.prototype, 'rootNode').get!.call(tree) as Node;
+    const slow = describe(slowRoot, call);
+    return fast === slow;
+  } catch {
+    return false;
+  } finally {
+    tree.delete();
+  }
+}
+
+type Reader = (n: Node, name: string, ...args: unknown[]) => unknown;
+const direct: Reader = (n, name, ...args) => {
+  const v = (n as unknown as Record<string, unknown>)[name];
+  return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).apply(n, args) : v;
+};
+
+/** One line per node with everything the patched accessors return (exported for the equivalence test). */
+export function describe(root: Node, read: Reader = direct): string {
+  const out: string[] = [];
+  // Node ids are addresses in wasm memory; name nodes by kind and span so dumps compare across processes.
+  const id = (n: unknown) => (n ? `${read(n as Node, 'typeId')}@${(n as Node).startIndex}-${read(n as Node, 'endIndex')}` : '-');
+  const stack: Node[] = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    const kids = read(n, 'children') as Node[];
+    const named = read(n, 'namedChildren') as Node[];
+    out.push([
+      id(n), read(n, 'type'), read(n, 'typeId'), read(n, 'endIndex'), read(n, 'childCount'), read(n, 'namedChildCount'),
+      read(n, 'isNamed'), read(n, 'hasError'), read(n, 'isMissing'), id(read(n, 'parent')), id(read(n, 'nextSibling')),
+      id(read(n, 'previousSibling')), id(read(n, 'nextNamedSibling')), id(read(n, 'previousNamedSibling')),
+      id(read(n, 'child', 0)), id(read(n, 'namedChild', 0)), id(read(n, 'childForFieldName', 'name')),
+      id(read(n, 'childForFieldName', 'body')), (read(n, 'childrenForFieldId', 1) as Node[]).map(id).join(','),
+      id(read(n, 'descendantForIndex', n.startIndex, n.startIndex + 1)), id(read(n, 'namedDescendantForIndex', n.startIndex)),
+      `${n.startPosition.row}:${n.startPosition.column}`, named.map(id).join(','),
+    ].join('|'));
+    for (let k = kids.length - 1; k >= 0; k--) stack.push(kids[k]);
+  }
+  return out.join('\n');
+}
