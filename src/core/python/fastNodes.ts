@@ -60,35 +60,61 @@ export function installFastNodes(binding: object, parser: Parser): boolean {
   };
 
   // Same field order as the Node class, so all nodes share one hidden class.
+  // Built with plain named fields: the library's own `[0]` element store (the subtree pointer) and the eager
+  // `startPosition` object made node construction the costliest part of a read. Both are getters here, for
+  // the library code that still reads them (TreeCursor, Query, Node methods not patched below).
   // `declare`: no class-field initialisers (define semantics cost as much as the rest of the constructor).
   class FastNode {
-    declare 0: number;
+    declare _p: number;
     declare _children: unknown;
     declare _namedChildren: unknown;
     declare id: number;
     declare startIndex: number;
-    declare startPosition: { row: number; column: number };
+    declare _row: number;
+    declare _col: number;
     declare tree: RawNode['tree'];
+    // Memoised reads (a node never changes within its tree; the library itself keeps startIndex the same way):
+    // several rules look at the same hit, its type and its chain of parents.
+    declare _type: number;
+    declare _end: number;
+    declare _parent: Node | null | undefined;
     constructor(other: number, id: number, tree: RawNode['tree'], startIndex: number, row: number, column: number) {
-      this[0] = other;
+      this._p = other;
       this._children = undefined;
       this._namedChildren = undefined;
       this.id = id;
       this.startIndex = startIndex;
-      this.startPosition = { row, column };
+      this._row = row;
+      this._col = column;
       this.tree = tree;
+      this._type = -1;
+      this._end = -1;
+      this._parent = undefined;
+    }
+    get 0(): number {
+      return this._p;
+    }
+    get startPosition(): { row: number; column: number } {
+      return { row: this._row, column: this._col };
     }
   }
   Object.setPrototypeOf(FastNode.prototype, Node.prototype);
 
-  const marshal = (n: RawNode, slot = 0) => {
+  const marshal = (n: RawNode & { _row?: number; _col?: number; _p?: number }, slot = 0) => {
     const h = B.HEAP32; // re-read: memory growth replaces the view
     const i = TBi + slot * SIZE_OF_NODE;
     h[i] = n.id;
     h[i + 1] = n.startIndex;
-    h[i + 2] = n.startPosition.row;
-    h[i + 3] = n.startPosition.column;
-    h[i + 4] = n[0];
+    if (n._row !== undefined) {
+      h[i + 2] = n._row;
+      h[i + 3] = n._col!;
+      h[i + 4] = n._p!;
+    } else {
+      // a node the library built (TreeCursor.currentNode, query captures)
+      h[i + 2] = n.startPosition.row;
+      h[i + 3] = n.startPosition.column;
+      h[i + 4] = n[0];
+    }
   };
   const unmarshal = (tree: RawNode['tree'], i = TBi): Node | null => {
     const h = B.HEAP32;
@@ -96,13 +122,19 @@ export function installFastNodes(binding: object, parser: Parser): boolean {
     if (id === 0) return null;
     return new FastNode(h[i + 4], id, tree, h[i + 1], h[i + 2], h[i + 3]) as unknown as Node;
   };
-  const list = (tree: RawNode['tree']): Node[] => {
+  // A child's parent is the node it was read from (tree-sitter's parent is the nearest visible ancestor, and
+  // children lists skip hidden nodes the same way): record it and save the walk from the root a parent read costs.
+  const list = (tree: RawNode['tree'], parentNode: object): Node[] => {
     const h = B.HEAP32;
     const count = h[TBi];
     const buffer = h[TBi + 1];
     const out = new Array<Node>(count);
     if (count > 0) {
-      for (let k = 0, i = buffer >> 2; k < count; k++, i += SIZE_OF_NODE) out[k] = unmarshal(tree, i)!;
+      for (let k = 0, i = buffer >> 2; k < count; k++, i += SIZE_OF_NODE) {
+        const c = unmarshal(tree, i) as unknown as FastNode;
+        c._parent = parentNode as Node;
+        out[k] = c as unknown as Node;
+      }
       B._free(buffer);
     }
     return out;
@@ -131,10 +163,25 @@ export function installFastNodes(binding: object, parser: Parser): boolean {
     };
   };
 
-  const typeId = intCall('node_symbol_wasm');
+  type Memo = RawNode & { _type?: number; _end?: number; _parent?: Node | null };
+  const symbol = intCall('node_symbol_wasm');
+  const typeId = function (this: Memo): number {
+    let t = this._type;
+    if (t === undefined) return symbol.call(this); // a node the library built
+    if (t < 0) this._type = t = symbol.call(this);
+    return t;
+  };
   define(proto, 'typeId', { get: typeId });
-  define(proto, 'type', { get(this: RawNode) { return this.tree.language.types[typeId.call(this)] || 'ERROR'; } });
-  define(proto, 'endIndex', { get: intCall('node_end_index_wasm') });
+  define(proto, 'type', { get(this: Memo) { return this.tree.language.types[typeId.call(this)] || 'ERROR'; } });
+  const endIndex = intCall('node_end_index_wasm');
+  define(proto, 'endIndex', {
+    get(this: Memo) {
+      let e = this._end;
+      if (e === undefined) return endIndex.call(this);
+      if (e < 0) this._end = e = endIndex.call(this);
+      return e;
+    },
+  });
   define(proto, 'childCount', { get: intCall('node_child_count_wasm') });
   define(proto, 'namedChildCount', { get: intCall('node_named_child_count_wasm') });
   const isNamed = intCall('node_is_named_wasm');
@@ -143,7 +190,17 @@ export function installFastNodes(binding: object, parser: Parser): boolean {
   define(proto, 'hasError', { get(this: RawNode) { return hasError.call(this) === 1; } });
   const isMissing = intCall('node_is_missing_wasm');
   define(proto, 'isMissing', { get(this: RawNode) { return isMissing.call(this) === 1; } });
-  for (const [name, fn] of [['parent', 'node_parent_wasm'], ['nextSibling', 'node_next_sibling_wasm'], ['previousSibling', 'node_prev_sibling_wasm'], ['nextNamedSibling', 'node_next_named_sibling_wasm'], ['previousNamedSibling', 'node_prev_named_sibling_wasm']] as const) {
+  const parent = nodeCall('node_parent_wasm');
+  define(proto, 'parent', {
+    get(this: Memo) {
+      const p = this._parent;
+      if (p !== undefined) return p;
+      const q = parent.call(this);
+      if ('_parent' in this) this._parent = q;
+      return q;
+    },
+  });
+  for (const [name, fn] of [['nextSibling', 'node_next_sibling_wasm'], ['previousSibling', 'node_prev_sibling_wasm'], ['nextNamedSibling', 'node_next_named_sibling_wasm'], ['previousNamedSibling', 'node_prev_named_sibling_wasm']] as const) {
     define(proto, name, { get: nodeCall(fn) });
   }
   const childAt = (fn: string) => {
@@ -151,7 +208,9 @@ export function installFastNodes(binding: object, parser: Parser): boolean {
     return function (this: RawNode, index: number): Node | null {
       marshal(this);
       f(this.tree[0], index);
-      return unmarshal(this.tree);
+      const c = unmarshal(this.tree) as unknown as FastNode | null;
+      if (c) c._parent = this as unknown as Node;
+      return c as unknown as Node | null;
     };
   };
   const child = childAt('node_child_wasm');
@@ -172,7 +231,7 @@ export function installFastNodes(binding: object, parser: Parser): boolean {
     value(this: RawNode, id: number) {
       marshal(this);
       childrenByField(this.tree[0], id);
-      return list(this.tree);
+      return list(this.tree, this);
     },
     writable: true,
   });
@@ -183,7 +242,7 @@ export function installFastNodes(binding: object, parser: Parser): boolean {
       if (!this._children) {
         marshal(this);
         children(this.tree[0]);
-        this._children = list(this.tree);
+        this._children = list(this.tree, this);
       }
       return this._children;
     },
@@ -193,7 +252,7 @@ export function installFastNodes(binding: object, parser: Parser): boolean {
       if (!this._namedChildren) {
         marshal(this);
         namedChildren(this.tree[0]);
-        this._namedChildren = list(this.tree);
+        this._namedChildren = list(this.tree, this);
       }
       return this._namedChildren;
     },
@@ -285,6 +344,9 @@ export function describe(root: Node, read: Reader = direct): string {
       id(read(n, 'childForFieldName', 'body')), (read(n, 'childrenForFieldId', 1) as Node[]).map(id).join(','),
       id(read(n, 'descendantForIndex', n.startIndex, n.startIndex + 1)), id(read(n, 'namedDescendantForIndex', n.startIndex)),
       `${n.startPosition.row}:${n.startPosition.column}`, named.map(id).join(','),
+      // parents of nodes read through each kind of child access (the patched reads record them)
+      ...[read(n, 'child', 0), read(n, 'namedChild', 0), read(n, 'childForFieldName', 'name'), read(n, 'childForFieldName', 'body'), ...(read(n, 'childrenForFieldId', 1) as Node[])]
+        .map((c) => (c ? id(read(c as Node, 'parent')) : '-')).join(','),
     ].join('|'));
     for (let k = kids.length - 1; k >= 0; k--) stack.push(kids[k]);
   }
