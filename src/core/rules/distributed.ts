@@ -3,7 +3,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Rule, RuleContext } from './api';
 import type { CallInfo } from '../semantic/semantic';
-import { RA_DOCS, assignedName, fileCalls, fileHasCall, findAll, stringOf, unparen, usesXla } from './util/ra';
+import { RA_DOCS, assignedName, fileCalls, fileHasCall, someNode, stringOf, unparen, usesXla } from './util/ra';
 import { outerValue } from './util/device';
 
 const PG_CALLS = new Set(['torch.distributed.init_process_group', 'torch.distributed.new_group', 'torch.distributed.distributed_c10d.init_process_group']);
@@ -258,11 +258,11 @@ const rankSeed: Rule = {
     if (!call || !call.qname || !/^(?:torch\.manual_seed|transformers\.set_seed|transformers\.trainer_utils\.set_seed|accelerate\.utils\.set_seed)$/.test(call.qname)) return;
     const arg = call.args[0];
     if (!arg) return;
-    const byRank = findAll(arg, (n) => {
+    const byRank = someNode(arg, (n) => {
       if (n.type === 'identifier' && RANK_NAME.test(n.text)) return true;
       if (n.type === 'attribute' && RANK_NAME.test(n.childForFieldName('attribute')?.text ?? '')) return true;
       return n.type === 'call' && RANK_CALL.test(ctx.sem.call(n).qname ?? '');
-    }).length > 0;
+    });
     if (!byRank) return;
     // Only when a model is built after the seed in the file (seeding augmentation per rank later is fine).
     const after = fileCalls(ctx, call.node).some((c) => {

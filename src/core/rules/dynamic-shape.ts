@@ -3,7 +3,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Rule, RuleContext } from './api';
 import type { CallInfo } from '../semantic/semantic';
-import { RA_DOCS, cached, regionNodes, enclosingFunction, fileHasCall, findAll, inModelCode, isForeignArray, isPerBatchFunction, isTensorish, same, unparen, usesXla } from './util/ra';
+import { RA_DOCS, cached, regionNodes, enclosingFunction, fileHasCall, someNode, inModelCode, isForeignArray, isPerBatchFunction, isTensorish, same, unparen, usesXla } from './util/ra';
 
 const WHY_DYN =
   'Neuron compiles static-shape graphs. An op whose output size depends on the data produces a new shape (so a new compilation, minutes each) for new inputs; `torch_neuronx.trace` rejects it ("operations which produce data-dependent sized tensors are not supported"), and the compiler reports NCC_EMOD025 "Dynamic shape is not supported".';
@@ -235,8 +235,8 @@ const MAYBE_TENSOR_CONDITION = /[<>]|[=!]=|\b(?:any|all|equal|allclose|isnan|isi
 function tensorCondition(ctx: RuleContext, cond: Node): 'implicit' | 'item' | null {
   if (!MAYBE_TENSOR_CONDITION.test(cond.text)) return null; // `if mask is not None:`, `if self.training:`
   let item = false;
-  const implicit =
-    findAll(cond, (n) => {
+  // Stops at the first implicit sync; `item` only matters when there is none (then every node was seen).
+  const implicit = someNode(cond, (n) => {
       if (n.type === 'call') {
         const c = ctx.sem.call(n);
         if (c.qname && /^torch\.(?:any|all|equal|allclose|isnan|isinf|is_nonzero)$/.test(c.qname)) return true;
@@ -249,13 +249,13 @@ function tensorCondition(ctx: RuleContext, cond: Node): 'implicit' | 'item' | nu
         return n.namedChildren.some((k) => isTensorish(ctx, k));
       }
       return false;
-    }).length > 0;
+    });
   return implicit ? 'implicit' : item ? 'item' : null;
 }
 
 /** The statements a condition governs run tensor work (so each branch records a different graph). */
 function branchRunsTensorOps(ctx: RuleContext, stmt: Node, cond: Node): boolean {
-  return findAll(stmt, (n) => {
+  return someNode(stmt, (n) => {
     if (n.startIndex >= cond.startIndex && n.endIndex <= cond.endIndex) return false;
     if (n.type !== 'call' && n.type !== 'augmented_assignment' && n.type !== 'assignment') return false;
     if (n.type !== 'call') {
@@ -264,7 +264,7 @@ function branchRunsTensorOps(ctx: RuleContext, stmt: Node, cond: Node): boolean 
     }
     const c = ctx.sem.call(n);
     return (c.method !== null && /^(?:backward|step|zero_grad)$/.test(c.method)) || isTensorish(ctx, n);
-  }).length > 0;
+  });
 }
 
 const controlFlow: Rule = {

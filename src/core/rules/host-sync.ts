@@ -5,7 +5,7 @@ import type { RuleContext } from './api';
 import type { CallInfo } from '../semantic/semantic';
 import { DOCS } from './util/docs';
 import { isAttributeText, isCalledText, isMethodCallText } from './util/nodes';
-import { RA_DOCS, alreadyOnHost, enclosingFunction, inPeriodicBlock, isForeignArray, isTensorish, unparen } from './util/ra';
+import { RA_DOCS, alreadyOnHost, inPeriodicBlock, isForeignArray, isTensorish, unparen } from './util/ra';
 
 const itemInLoop: Rule = {
   id: 'NRN351',
@@ -272,9 +272,15 @@ const trackerInLoop: Rule = {
 };
 
 /** The `forward` method of a class that derives from something not defined here (nn.Module and friends). */
+const DEF_NAME = /(?:async[ \t]+)?def[ \t]+(\w+)/y;
+
 function inModuleForward(ctx: RuleContext, node: Node): boolean {
-  const fn = enclosingFunction(node);
-  if (fn?.childForFieldName('name')?.text !== 'forward') return false;
+  // The enclosing def from the block index and its name from the text: most hits are not in `forward`,
+  // and walking up the tree to find out was most of this rule's cost.
+  const fn = ctx.sem.scopeOf(node);
+  if (!fn) return false;
+  DEF_NAME.lastIndex = fn.startIndex;
+  if (DEF_NAME.exec(ctx.text)?.[1] !== 'forward') return false;
   const cls = fn.parent?.parent?.type === 'class_definition' ? fn.parent.parent : fn.parent?.parent?.parent?.type === 'class_definition' ? fn.parent.parent.parent : null;
   const bases = cls?.childForFieldName('superclasses');
   return !!bases && bases.namedChildren.some((b) => b.type !== 'keyword_argument' && (b.type === 'attribute' || !!ctx.sem.qualifiedName(b) || /Module|Model|Layer|Block/.test(b.text)));
@@ -297,10 +303,11 @@ const hostInForward: Rule = {
   triggers: HOST_IN_FORWARD,
   visit(hit, ctx) {
     if (hit.inString || !isMethodCallText(ctx.text, hit.node) || !ctx.sem.imports_('torch')) return;
+    if (!inModuleForward(ctx, hit.node)) return; // cheapest discriminating test first
     const call = ctx.sem.callOf(hit.node);
     if (!call || call.method !== hit.word || !call.receiver || call.qname || call.args.length) return;
     if (ctx.sem.isUserObject(call.receiver) || isForeignArray(ctx, call.receiver) || alreadyOnHost(ctx, call.receiver)) return;
-    if (!inModuleForward(ctx, hit.node) || ctx.sem.inHotLoop(hit.node)) return;
+    if (ctx.sem.inHotLoop(hit.node)) return;
     const message =
       ctx.target === 'native'
         ? `\`.${hit.word}()\` inside \`forward\` is a graph break under \`torch.compile\` ("Unsupported Tensor.item() call" for \`.item()\`). Keep \`forward\` on tensors and compile with \`fullgraph=True\` to catch breaks.`

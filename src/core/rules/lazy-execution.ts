@@ -3,7 +3,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Rule, RuleContext } from './api';
 import type { CallInfo } from '../semantic/semantic';
-import { RA_DOCS, findAll, isEnvWrite, isTensorish, localFunctionsCalledIn, same, stringOf, unparen, usesXla } from './util/ra';
+import { RA_DOCS, findAll, isEnvWrite, someNode, isTensorish, localFunctionsCalledIn, same, stringOf, unparen, usesXla } from './util/ra';
 
 const SYNC_CALL = /^torch_xla\.(?:sync|core\.xla_model\.(?:mark_step|optimizer_step)|step)$/;
 const DEVICE_LOADER = /^torch_xla\.distributed\.parallel_loader\.(?:MpDeviceLoader|ParallelLoader)$/;
@@ -175,13 +175,13 @@ const plainDataLoader: Rule = {
 
 /** `x.cpu()`, `.to("cpu")`, `xm._maybe_convert_to_cpu(x)`: already on the host. */
 function movedToCpu(ctx: RuleContext, expr: Node): boolean {
-  return findAll(expr, (n) => {
+  return someNode(expr, (n) => {
     if (n.type !== 'call') return false;
     const c = ctx.sem.call(n);
     if (c.method === 'cpu') return true;
     if (c.method === 'to' && c.args[0] && ctx.sem.possibleStrings(c.args[0]).some((s) => s.value === 'cpu')) return true;
     return !!c.qname && /convert_to_cpu|^torch_xla\.utils\.serialization/.test(c.qname);
-  }).length > 0;
+  });
 }
 
 const torchSave: Rule = {
@@ -204,7 +204,7 @@ const torchSave: Rule = {
     if (!call || call.qname !== 'torch.save' || !call.args[0]) return;
     const obj = call.args[0];
     if (movedToCpu(ctx, obj)) return;
-    const saysState = findAll(obj, (n) => n.type === 'call' && ctx.sem.call(n).method === 'state_dict').length > 0;
+    const saysState = someNode(obj, (n) => n.type === 'call' && ctx.sem.call(n).method === 'state_dict');
     const stateVar = (obj.type === 'identifier' && /state|ckpt|checkpoint/i.test(obj.text)) || (obj.type === 'dictionary' && /state_dict|model|optimizer/.test(obj.text));
     if (!saysState && !stateVar && !isTensorish(ctx, obj)) return;
     ctx.report(call.func, { data: { replacement: 'xm.save' } });

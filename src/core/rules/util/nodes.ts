@@ -35,6 +35,18 @@ export function walk(node: Node, fn: (n: Node) => boolean | void): void {
   }
 }
 
+/** Whether some named node in `node`'s subtree (itself included) passes `pred`; stops at the first (pre-order). */
+export function someNode(node: Node, pred: (n: Node) => boolean): boolean {
+  const stack: Node[] = [node];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (pred(n)) return true;
+    const kids = n.namedChildren;
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+  }
+  return false;
+}
+
 export function findAll(node: Node, pred: (n: Node) => boolean): Node[] {
   const out: Node[] = [];
   walk(node, (n) => {

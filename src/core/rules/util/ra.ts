@@ -24,8 +24,8 @@ export const RA_DOCS = {
   ptxlaAmp: 'https://github.com/pytorch/xla/blob/master/docs/source/perf/amp.md',
 } as const;
 
-export { same, chainOf, qnameAt, unparen, walk, findAll } from './nodes';
-import { same, unparen, findAll } from './nodes';
+export { same, chainOf, qnameAt, unparen, walk, findAll, someNode } from './nodes';
+import { same, unparen, findAll, someNode } from './nodes';
 
 const REGION_PATTERNS = {
   // `x[…]` but not a list literal: the `[` follows a name, a call, a subscript or a string.
@@ -306,7 +306,7 @@ function isLoaderBatch(ctx: RuleContext, id: Node): boolean {
     if (p.type === 'function_definition' || p.type === 'module') break;
     if (p.type !== 'for_statement') continue;
     const left = p.childForFieldName('left');
-    if (!left || !findAll(left, (n) => n.type === 'identifier' && n.text === id.text).length) continue;
+    if (!left || !someNode(left, (n) => n.type === 'identifier' && n.text === id.text)) continue;
     let right = p.childForFieldName('right');
     if (!right) return false;
     right = unparen(right);
@@ -422,21 +422,19 @@ export function inPeriodicBlock(node: Node): boolean {
     const body = p.childForFieldName('consequence');
     const cond = p.childForFieldName('condition');
     if (!body || !cond || node.startIndex < body.startIndex || node.endIndex > body.endIndex) continue;
-    if (findAll(cond, (n) => n.type === 'binary_operator' && n.childForFieldName('operator')?.text === '%').length) return true;
+    if (someNode(cond, (n) => n.type === 'binary_operator' && n.childForFieldName('operator')?.text === '%')) return true;
   }
   return false;
 }
 
 /** The expression already went through a host copy (`x.cpu()`, `.numpy()`, `.item()`, `.to("cpu")`). */
 export function alreadyOnHost(ctx: RuleContext, expr: Node): boolean {
-  return (
-    findAll(expr, (n) => {
-      if (n.type !== 'call') return false;
-      const c = ctx.sem.call(n);
-      if (c.method === 'cpu' || c.method === 'numpy' || c.method === 'item' || c.method === 'tolist') return true;
-      return c.method === 'to' && !!c.args[0] && ctx.sem.possibleStrings(c.args[0]).some((s) => s.value === 'cpu');
-    }).length > 0
-  );
+  return someNode(expr, (n) => {
+    if (n.type !== 'call') return false;
+    const c = ctx.sem.call(n);
+    if (c.method === 'cpu' || c.method === 'numpy' || c.method === 'item' || c.method === 'tolist') return true;
+    return c.method === 'to' && !!c.args[0] && ctx.sem.possibleStrings(c.args[0]).some((s) => s.value === 'cpu');
+  });
 }
 
 /**
