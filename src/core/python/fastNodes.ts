@@ -94,8 +94,17 @@ export function installFastNodes(binding: object, parser: Parser): boolean {
     get 0(): number {
       return this._p;
     }
+    set 0(v: number) {
+      this._p = v;
+    }
     get startPosition(): { row: number; column: number } {
       return { row: this._row, column: this._col };
+    }
+    // Node.edit() (shift a node by an edit) assigns it.
+    set startPosition(p: { row: number; column: number }) {
+      this._row = p.row;
+      this._col = p.column;
+      this._end = -1;
     }
   }
   Object.setPrototypeOf(FastNode.prototype, Node.prototype);

@@ -63,3 +63,20 @@ describe('fast node accessors', function () {
     }
   });
 });
+
+describe('fast node accessors: library methods that write to nodes', () => {
+  it('Node.edit() shifts a patched node like a stock one', async () => {
+    const { Edit } = await import('web-tree-sitter');
+    const p = await PythonParser.create();
+    const tree = p.parse('x = 1\ny = 2\n');
+    try {
+      const y = tree.rootNode.namedChildren[1];
+      assert.equal(y.startIndex, 6);
+      y.edit(new Edit({ startIndex: 0, oldEndIndex: 0, newEndIndex: 3, startPosition: { row: 0, column: 0 }, oldEndPosition: { row: 0, column: 0 }, newEndPosition: { row: 1, column: 0 } }));
+      assert.equal(y.startIndex, 9);
+      assert.deepEqual(y.startPosition, { row: 2, column: 0 });
+    } finally {
+      tree.delete();
+    }
+  });
+});
