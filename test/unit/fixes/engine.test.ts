@@ -183,6 +183,42 @@ describe('fix engine: plans', () => {
   });
 });
 
+describe('fix engine: `if torch.cuda.is_available():` device choice', () => {
+  const ifElse = (gpu: string, cpu: string, indent = '') =>
+    [`${indent}if torch.cuda.is_available():`, `${indent}    device = ${gpu}`, `${indent}else:`, `${indent}    device = ${cpu}`].join('\n');
+
+  it('becomes one assignment of the XLA device, keeping a string a string', async () => {
+    const src = `import torch\n\n${ifElse('"cuda"', '"cpu"')}\nx = torch.zeros(1).to(device)\n`;
+    const r = await fixText(src, 'xla');
+    assert.equal(r.text, 'import torch\nimport torch_xla\n\ndevice = "xla"\nx = torch.zeros(1).to(device)\n');
+    assert.deepEqual(r.applied.filter((id) => id === 'NRN152' || id === 'NRN102').sort(), ['NRN102', 'NRN152'], 'one plan for both findings');
+    assert.deepEqual(r.skipped, []);
+  });
+  it('keeps a device object an object (torch_xla.device()), inside a function too', async () => {
+    const src = `import torch\n\ndef setup():\n${ifElse('torch.device("cuda:0")', "torch.device('cpu')", '    ')}\n    return device\n`;
+    const r = await fixText(src, 'xla');
+    assert.match(r.text, /\ndef setup\(\):\n {4}device = torch_xla\.device\(\)\n {4}return device\n$/);
+  });
+  it('on native TorchNeuron keeps the CPU fallback behind torch.accelerator.is_available()', async () => {
+    const src = `import torch\n\n${ifElse("'cuda'", "'cpu'")}\n`;
+    const r = await fixText(src, 'native');
+    assert.equal(r.text, `import torch\n\n${ifElse("'neuron'", "'cpu'").replace('torch.cuda', 'torch.accelerator')}\n`);
+  });
+  for (const [what, src] of [
+    ['a branch does more than assign', `import torch\n\nif torch.cuda.is_available():\n    device = "cuda"\n    print("gpu")\nelse:\n    device = "cpu"\n`],
+    ['an elif', `import torch\n\nif torch.cuda.is_available():\n    device = "cuda"\nelif flag:\n    device = "mps"\nelse:\n    device = "cpu"\n`],
+    ['a comment', `import torch\n\nif torch.cuda.is_available():\n    device = "cuda"\nelse:\n    # no GPU here\n    device = "cpu"\n`],
+    ['a fallback that is not the CPU', `import torch\n\n${ifElse('"cuda"', '"mps"')}\n`],
+    ['different names per branch', `import torch\n\nif torch.cuda.is_available():\n    device = "cuda"\nelse:\n    dev = "cpu"\n`],
+  ] as const) {
+    it(`leaves the statement alone when it has ${what}, and says why`, async () => {
+      const r = await fixText(src, 'xla');
+      assert.match(r.text, /^if torch\.cuda\.is_available\(\):$/m, 'the if statement is kept');
+      assert.ok(r.skipped.some((x) => x.rule === 'NRN152' && /choose the Neuron device explicitly/.test(x.reason)), JSON.stringify(r.skipped));
+    });
+  }
+});
+
 describe('CLI: check --diff / --fix', function () {
   this.timeout(60_000);
   const src = 'import torch\n\nmodel = torch.nn.Linear(2, 2).cuda()\nx = torch.zeros(2, device="cuda")\n';

@@ -155,6 +155,84 @@ function stringPlan(cx: FixContext, str: Node): FixOutcome {
   return { title: 'Use the "xla" device (PyTorch/XLA)', edits: [{ start: subject.startIndex, end: subject.endIndex, text: `${q}xla${q}` }], imports: need, safe: true };
 }
 
+const IS_CPU = /^cpu$/;
+
+/** `"cuda…"` / `torch.device("cuda…")` (value: 'cuda'), `"cpu"` / `torch.device("cpu")` (value: 'cpu'), else null. */
+function deviceValue(cx: FixContext, expr: Node): { kind: 'string' | 'object'; value: string } | null {
+  const e = outer(expr);
+  if (e.type === 'string') {
+    const v = cx.str(e);
+    return v !== null ? { kind: 'string', value: v } : null;
+  }
+  if (e.type === 'call' && cx.sem.call(e).qname === 'torch.device') {
+    const c = cx.sem.call(e);
+    const a = c.args[0] ?? c.kwargs.get('type');
+    const v = a && a.type === 'string' ? cx.str(a) : null;
+    return v !== null && (c.args.length === 1 || (c.args.length === 0 && c.kwargs.size === 1)) ? { kind: 'object', value: v } : null;
+  }
+  return null;
+}
+
+/** The one assignment a branch holds (`name = value`), ignoring nothing else: comments make it not simple. */
+function soleAssignment(block: Node | null): { left: Node; right: Node } | null {
+  const stmts = block?.namedChildren ?? [];
+  if (stmts.length !== 1 || stmts[0].type !== 'expression_statement') return null;
+  const a = stmts[0].namedChildren[0];
+  if (a?.type !== 'assignment' || stmts[0].namedChildCount !== 1) return null;
+  const left = a.childForFieldName('left');
+  const right = a.childForFieldName('right');
+  if (!left || !right || (left.type !== 'identifier' && left.type !== 'attribute')) return null;
+  return { left, right };
+}
+
+/**
+ * The statement form of the device choice:
+ *     if torch.cuda.is_available():
+ *         device = "cuda"            (or torch.device("cuda"))
+ *     else:
+ *         device = "cpu"
+ * On Neuron the condition is always False, so the code silently takes the CPU branch. On PyTorch/XLA the
+ * whole statement becomes one assignment of the XLA device, of the same kind (a string stays a string, a
+ * device object stays an object). Only this exact shape is rewritten: other statements in a branch, an `elif`, a comment,
+ * or a non-CPU fallback keep the finding for a person to decide.
+ */
+function availabilityStatementPlan(cx: FixContext, from: Node): FixOutcome {
+  // Native TorchNeuron has a true availability check: NRN152 swaps in `torch.accelerator.is_available()` and
+  // NRN102 makes the branch "neuron", which keeps the CPU fallback. PyTorch/XLA has no such check to swap in.
+  if (cx.target !== 'xla') return null;
+  const stmt = cx.up(from, 'if_statement', 8);
+  if (!stmt) return null;
+  const cond = stmt.childForFieldName('condition');
+  const test = cond ? outer(cond) : null;
+  if (!test || test.type !== 'call' || cx.sem.call(test).qname !== 'torch.cuda.is_available') return null;
+  const alternatives = stmt.childrenForFieldName('alternative');
+  if (alternatives.length !== 1 || alternatives[0].type !== 'else_clause') return { skip: 'the CUDA check has `elif` branches: choose the Neuron device explicitly' };
+  if (/#/.test(stmt.text.replace(/(["'])(?:\\.|(?!\1).)*\1/g, ''))) return { skip: 'the device choice has comments: choose the Neuron device explicitly' };
+  const gpu = soleAssignment(stmt.childForFieldName('consequence'));
+  const cpu = soleAssignment(alternatives[0].childForFieldName('body'));
+  if (!gpu || !cpu || gpu.left.text !== cpu.left.text) return { skip: 'the device choice is not one assignment per branch: choose the Neuron device explicitly' };
+  const g = deviceValue(cx, gpu.right);
+  const c = deviceValue(cx, cpu.right);
+  if (!g || !c || !/^cuda(?::\d+)?$/.test(g.value) || !IS_CPU.test(c.value)) return { skip: 'the branches do not choose between CUDA and the CPU: choose the Neuron device explicitly' };
+  // Only a finding inside the CUDA branch or the condition shares this plan (a "cuda" elsewhere is its own fix).
+  if (!(from.startIndex >= test.startIndex && from.endIndex <= test.endIndex) && !(from.startIndex >= gpu.right.startIndex && from.endIndex <= gpu.right.endIndex)) return null;
+  if (!cx.startsLine(stmt)) return null;
+  const need: ImportReq[] = [];
+  const q = cx.quoteOf(outer(gpu.right).type === 'string' ? outer(gpu.right) : null);
+  let value: string;
+  if (g.kind === 'object') value = cx.deviceExpr(need, 'xla');
+  else {
+    cx.ref('torch_xla', need); // "xla" names the XLA device once torch_xla is imported
+    value = `${q}xla${q}`;
+  }
+  return {
+    title: `Assign the Neuron device directly (\`torch.cuda.is_available()\` is always False on Neuron)`,
+    edits: [{ start: stmt.startIndex, end: stmt.endIndex, text: `${gpu.left.text} = ${value}` }],
+    imports: need,
+    safe: true,
+  };
+}
+
 export const cudaString: Fixer = {
   name: 'cuda-device-string',
   rules: ['NRN102'],
@@ -162,6 +240,9 @@ export const cudaString: Fixer = {
   plan(f, cx): FixOutcome {
     const str = cx.up(cx.nodeAt(f.range), 'string', 3);
     if (!str) return null;
+    // The CUDA branch of `if torch.cuda.is_available(): … else: …`: the same plan as NRN152's (they merge).
+    const viaStatement = availabilityStatementPlan(cx, str);
+    if (viaStatement && !('skip' in viaStatement)) return viaStatement;
     return stringPlan(cx, str);
   },
 };
@@ -179,12 +260,15 @@ export const availability: Fixer = {
       if (p?.type === 'conditional_expression' && p.namedChildren.filter((c) => c.type !== 'comment')[1]?.id === n.id) cond = p;
     }
     if (!cond || ![cond.namedChildren[0], cond.namedChildren[2]].some((k) => k && /^cuda/.test(cx.str(k) ?? ''))) {
+      // `if torch.cuda.is_available(): device = "cuda" else: device = "cpu"` (the statement form).
+      const statement = cond ? null : availabilityStatementPlan(cx, call);
+      if (statement && !('skip' in statement)) return statement;
       const info = cx.sem.call(call);
       if (cx.target === 'native' && info.qname === 'torch.cuda.is_available') {
         const need: ImportReq[] = [];
         return { title: 'Use `torch.accelerator.is_available()` (true on Neuron)', edits: [{ start: info.func.startIndex, end: info.func.endIndex, text: `${cx.torch(need)}.accelerator.is_available` }], imports: need, safe: true };
       }
-      if (!cond) return { skip: 'the device choice is an if/else statement: choose the Neuron device explicitly' };
+      if (!cond) return statement ?? { skip: 'the CUDA check does not choose a device here: choose the Neuron device explicitly' };
     }
     const kids = cond.namedChildren.filter((c) => c.type !== 'comment');
     const cudaStr = [kids[0], kids[2]].find((k) => k && /^cuda/.test(cx.str(k) ?? ''));
