@@ -34,6 +34,8 @@ export interface AnalyzeOptions {
 interface Dispatch {
   byWord: Map<string, Rule[]>;
   regex: RegExp;
+  /** Words with at least one gated rule. */
+  gatedWords: Set<string>;
 }
 interface Gates {
   /** Distinct `requiredModules` lists of the rule set, each with its rules (empty list: always on). */
@@ -91,7 +93,8 @@ function dispatchFor(rules: readonly Rule[], sem: SemanticModel): Dispatch {
     const byWord = new Map<string, Rule[]>();
     // In catalog order, as before: rules see a word in the order they are listed.
     for (const r of rules) if (active.has(r)) for (const w of r.triggers) byWord.set(w, [...(byWord.get(w) ?? []), r]);
-    d = { byWord, regex: wordsRegex(byWord.keys()) };
+    const gatedWords = new Set([...byWord].filter(([, rs]) => rs.some((r) => r.gate)).map(([w]) => w));
+    d = { byWord, regex: wordsRegex(byWord.keys()), gatedWords };
     gates.tables.set(key, d);
   }
   return d;
@@ -111,7 +114,7 @@ export function analyzeTree(tree: Tree, text: string, options: AnalyzeOptions): 
   sem.target = target;
   const suppressions = parseSuppressions(text, tree.rootNode);
   if (suppressions.file) return { findings: [], target };
-  const { byWord, regex } = dispatchFor(options.rules, sem);
+  const { byWord, regex, gatedWords } = dispatchFor(options.rules, sem);
   const findings = new Map<string, Finding>();
   let origin = 0;
 
@@ -154,9 +157,17 @@ export function analyzeTree(tree: Tree, text: string, options: AnalyzeOptions): 
   };
 
   const root = tree.rootNode;
+  const live: Rule[] = [];
   const visit = (word: string, written: string, start: number) => {
-    const rules = byWord.get(word);
+    let rules = byWord.get(word);
     if (!rules) return;
+    // Text gates first: an occurrence no rule can use costs no tree read.
+    if (gatedWords.has(word)) {
+      live.length = 0;
+      for (const r of rules) if (!r.gate || r.gate(text, start, start + written.length, word)) live.push(r);
+      if (!live.length) return;
+      rules = live;
+    }
     const node = root.descendantForIndex(start, start + written.length);
     if (!node || node.type === 'comment') return;
     const inString = STRING_NODES.has(node.type);

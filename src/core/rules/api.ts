@@ -76,6 +76,13 @@ export interface Rule extends RuleMeta {
   requires?: readonly string[];
   /** Words whose occurrence can anchor a finding. Identifiers and words inside strings. */
   triggers: readonly string[];
+  /**
+   * Optional text-only pre-check on an occurrence (`[start, end)` is the word as written), run before the
+   * engine looks the occurrence up in the tree. Return false only when `visit` would certainly report
+   * nothing for it: only rules that ignore occurrences in strings may have one (the gate cannot tell).
+   * When every rule for a word says no, the occurrence costs no tree read at all.
+   */
+  gate?(text: string, start: number, end: number, word: string): boolean;
   /** Called once per occurrence of one of `triggers` outside comments. */
   visit(hit: Hit, ctx: RuleContext): void;
 }

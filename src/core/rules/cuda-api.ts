@@ -3,6 +3,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Rule, RuleContext } from './api';
 import type { Severity } from '../types';
+import { calledAcrossLinesAt } from './util/nodes';
 import { RA_DOCS, chainOf, conditionRoot, findAll, guardedByCudaCheck, isConditionOf, qnameAt, same, stringOf } from './util/ra';
 
 const CPU_BUILD = 'Neuron PyTorch wheels are CPU builds, so there is no CUDA runtime behind `torch.cuda`.';
@@ -363,6 +364,7 @@ const cudaSeed: Rule = {
   fixable: true,
   source: 'NRN-PT-003',
   triggers: ['manual_seed', 'manual_seed_all', 'seed', 'seed_all'],
+  gate: (text, _start, end) => calledAcrossLinesAt(text, end),
   visit(hit, ctx) {
     if (hit.inString) return;
     const call = ctx.sem.callOf(hit.node);

@@ -3,7 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Rule } from './api';
 import type { RelatedInfo } from '../types';
 import { DOCS } from './util/docs';
-import { isMethodCallText } from './util/nodes';
+import { calledAcrossLinesAt, isMethodCallText, methodCallAt } from './util/nodes';
 import { deviceSinkOf, isCudaDeviceString, isDeviceSlot, outerValue } from './util/device';
 import { RA_DOCS, chainOf, guardedByCudaCheck, isEnvWrite, qnameAt, stringOf } from './util/ra';
 
@@ -103,6 +103,18 @@ const cudaDeviceString: Rule = {
 };
 
 /** Integer device ordinals mean CUDA in torch: `torch.device(0)`, `.to(0)`, `device=0` in torch factories. */
+/** Text-only: `device(` (torch.device) or `device=<integer or name>` (a keyword); `.device` reads are the common case. */
+function deviceCallOrKeyword(t: string, end: number): boolean {
+  let j = end;
+  while (t[j] === ' ' || t[j] === '\t') j++;
+  if (t[j] === '=' && t[j + 1] !== '=') {
+    do j++;
+    while (t[j] === ' ' || t[j] === '\t');
+    return /[\w]/.test(t[j] ?? '');
+  }
+  return t[j] === '(';
+}
+
 const intDevice: Rule = {
   id: 'NRN103',
   name: 'integer-cuda-ordinal',
@@ -116,19 +128,11 @@ const intDevice: Rule = {
   source: 'NRN-PT-001',
   stackNote: 'The replacement device differs: `torch_xla.device()` on xla, `"neuron"` on native.',
   triggers: ['device', 'to'],
+  // The same text tests as the start of visit: `device(` / `device=<value>`, and `.to(`.
+  gate: (text, start, end, word) => (word === 'to' ? methodCallAt(text, start, end) : deviceCallOrKeyword(text, end)),
   visit(hit, ctx) {
     if (hit.inString || !ctx.sem.imports_('torch')) return;
-    // Text first: `device(` (torch.device) or `device=<integer or name>` (a keyword); `.device` reads are the common case.
-    if (hit.word === 'device') {
-      const t = ctx.text;
-      let j = hit.node.endIndex;
-      while (t[j] === ' ' || t[j] === '\t') j++;
-      if (t[j] === '=' && t[j + 1] !== '=') {
-        do j++;
-        while (t[j] === ' ' || t[j] === '\t');
-        if (!/[\w]/.test(t[j] ?? '')) return;
-      } else if (t[j] !== '(') return;
-    }
+    if (hit.word === 'device' && !deviceCallOrKeyword(ctx.text, hit.node.endIndex)) return;
     const report = (n: Node) => {
       // Cheap filter first: an integer literal, or a name bound to one somewhere.
       if (n.type !== 'integer' && !(n.type === 'identifier' && ctx.sem.assignmentsOf(n.text, n).some((r) => r.type === 'integer'))) return;
@@ -180,6 +184,7 @@ const currentDevice: Rule = {
   source: 'NRN-PT-001',
   stackNote: 'Native: `torch.accelerator.current_device_index()`; xla: `torch_xla.device()`.',
   triggers: ['current_device', 'device'],
+  gate: (text, _start, end) => calledAcrossLinesAt(text, end),
   visit(hit, ctx) {
     if (hit.inString) return;
     const call = ctx.sem.callOf(hit.node);

@@ -5,7 +5,7 @@ import type { Rule, RuleContext } from './api';
 import type { CallInfo } from '../semantic/semantic';
 import { NEURON, TORCH_OR_JAX, chainOf, importStatementOf, intTensorKind, isDtypeQuery, qnameAt, same } from './util/catb';
 import type { IntKind } from './util/catb';
-import { isAttributeText } from './util/nodes';
+import { attributeAt } from './util/nodes';
 
 const DATA_TYPES = `${NEURON}about-neuron/arch/neuron-features/data-types.html`;
 const errCode = (code: string) => `${NEURON}compiler/error-codes/${code}.html`;
@@ -178,7 +178,11 @@ function usesCached(ctx: RuleContext, name: string, at: Node): Node[] {
  */
 /** `int`/`long` are integer sources only as `torch.int` / `x.long()`: the builtin and annotations are not. */
 function isIntSourceText(ctx: RuleContext, hit: { word: string; node: Node }): boolean {
-  return (hit.word !== 'int' && hit.word !== 'long') || isAttributeText(ctx.text, hit.node);
+  return isIntSourceAt(ctx.text, hit.node.startIndex, hit.word);
+}
+
+function isIntSourceAt(text: string, start: number, word: string): boolean {
+  return (word !== 'int' && word !== 'long') || attributeAt(text, start);
 }
 
 /**
@@ -188,10 +192,13 @@ function isIntSourceText(ctx: RuleContext, hit: { word: string; node: Node }): b
  * a `@` or `>>`.
  */
 function mayFeedOperator(ctx: RuleContext, node: Node, op: string): boolean {
-  const t = ctx.text;
-  const lineStart = t.lastIndexOf('\n', node.startIndex - 1) + 1;
+  return mayFeedOperatorAt(ctx.text, node.startIndex, op);
+}
+
+function mayFeedOperatorAt(t: string, start: number, op: string): boolean {
+  const lineStart = t.lastIndexOf('\n', start - 1) + 1;
   const prevStart = lineStart > 0 ? t.lastIndexOf('\n', lineStart - 2) + 1 : 0;
-  let lineEnd = t.indexOf('\n', node.startIndex);
+  let lineEnd = t.indexOf('\n', start);
   if (lineEnd < 0) lineEnd = t.length;
   let nextEnd = t.indexOf('\n', lineEnd + 1);
   if (nextEnd < 0) nextEnd = t.length;
@@ -260,6 +267,26 @@ const intTopk: Rule = {
 const MATMUL_FUNCS = ['torch.matmul', 'torch.mm', 'torch.bmm', 'torch.mv', 'torch.einsum'];
 /** A binary `@` (not a decorator): an operand, optional spaces, `@`, spaces or an operand. */
 const MATMUL_OP = /[\w)\]][ \t]*@[ \t]*[\w(]/;
+// Asked for every integer source of a file: answered once per text.
+let matmulText: string | null = null;
+let matmulHas = false;
+function hasMatmulOp(text: string): boolean {
+  if (text !== matmulText) {
+    matmulText = text;
+    matmulHas = MATMUL_OP.test(text);
+  }
+  return matmulHas;
+}
+const MATMUL_NAMED = new Set(['matmul', 'mm', 'bmm', 'mv', 'einsum']);
+let shiftText: string | null = null;
+let shiftHas = false;
+function hasShiftOp(text: string): boolean {
+  if (text !== shiftText) {
+    shiftText = text;
+    shiftHas = text.includes('>>');
+  }
+  return shiftHas;
+}
 
 const INT_SOURCES = ['long', 'int', 'int32', 'int64', 'arange', 'randint', 'randperm', 'LongTensor', 'IntTensor', 'tensor'];
 
@@ -275,11 +302,12 @@ const intMatmul: Rule = {
   docs: errCode('EVRF035'),
   source: 'NRN-PT-065',
   triggers: ['matmul', 'mm', 'bmm', 'mv', 'einsum', ...INT_SOURCES],
+  gate: (text, start, _end, word) => MATMUL_NAMED.has(word) || (isIntSourceAt(text, start, word) && hasMatmulOp(text) && mayFeedOperatorAt(text, start, '@')),
   visit(hit, ctx) {
     if (hit.inString) return;
-    const named = ['matmul', 'mm', 'bmm', 'mv', 'einsum'].includes(hit.word);
+    const named = MATMUL_NAMED.has(hit.word);
     if (!named && !isIntSourceText(ctx, hit)) return;
-    if (!named && (!MATMUL_OP.test(ctx.text) || !mayFeedOperator(ctx, hit.node, '@'))) return; // no `@` near: nothing to look for
+    if (!named && (!hasMatmulOp(ctx.text) || !mayFeedOperator(ctx, hit.node, '@'))) return; // no `@` near: nothing to look for
     if (importStatementOf(hit.node) || !ctx.sem.imports_('torch')) return;
     const call = ctx.sem.callOf(hit.node);
     if (call && named) {
@@ -369,9 +397,10 @@ const intRightShift: Rule = {
   docs: errCode('EVRF022'),
   source: 'NRN-PT-067',
   triggers: ['bitwise_right_shift', ...INT_SOURCES, 'int8', 'int16', 'short', 'char'],
+  gate: (text, start, _end, word) => word === 'bitwise_right_shift' || (isIntSourceAt(text, start, word) && hasShiftOp(text) && mayFeedOperatorAt(text, start, '>>')),
   visit(hit, ctx) {
     if (hit.inString) return;
-    if (hit.word !== 'bitwise_right_shift' && (!isIntSourceText(ctx, hit) || !ctx.text.includes('>>') || !mayFeedOperator(ctx, hit.node, '>>'))) return; // cheapest tests first
+    if (hit.word !== 'bitwise_right_shift' && (!isIntSourceText(ctx, hit) || !hasShiftOp(ctx.text) || !mayFeedOperator(ctx, hit.node, '>>'))) return; // cheapest tests first
     if (importStatementOf(hit.node) || !ctx.sem.imports_('torch')) return;
     const call = ctx.sem.callOf(hit.node);
     if (hit.word === 'bitwise_right_shift') {

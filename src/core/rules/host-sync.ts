@@ -4,7 +4,7 @@ import type { Node } from 'web-tree-sitter';
 import type { RuleContext } from './api';
 import type { CallInfo } from '../semantic/semantic';
 import { DOCS } from './util/docs';
-import { isAttributeText, isCalledText, isMethodCallText } from './util/nodes';
+import { attributeAt, calledAt, isAttributeText, isCalledText, isMethodCallText, methodCallAt } from './util/nodes';
 import { RA_DOCS, alreadyOnHost, inPeriodicBlock, isForeignArray, isTensorish, unparen } from './util/ra';
 
 const itemInLoop: Rule = {
@@ -21,6 +21,7 @@ const itemInLoop: Rule = {
   source: 'NRN-PT-021',
   stackNote: 'Native TorchNeuron runs eagerly: `.item()` costs what it costs on a GPU, so the rule is off there.',
   triggers: ['item'],
+  gate: (text, start, end) => methodCallAt(text, start, end),
   visit(hit, ctx) {
     if (hit.inString || !isMethodCallText(ctx.text, hit.node)) return;
     const call = ctx.sem.callOf(hit.node);
@@ -222,6 +223,7 @@ const castInLoop: Rule = {
   source: 'NRN-PT-021',
   stackNote: OFF_NATIVE,
   triggers: ['float', 'int', 'bool'],
+  gate: (text, start, end) => calledAt(text, end) && !attributeAt(text, start),
   visit(hit, ctx) {
     // Text first: a builtin call `int(…)`, not an annotation (`dim: int`) or an attribute (`torch.float`).
     if (hit.inString || !isCalledText(ctx.text, hit.node) || isAttributeText(ctx.text, hit.node) || !ctx.sem.imports_('torch')) return;
@@ -301,6 +303,7 @@ const hostInForward: Rule = {
   source: 'NRN-PT-072',
   stackNote: 'XLA: graph cut and device-to-host copy; native: graph break under torch.compile.',
   triggers: HOST_IN_FORWARD,
+  gate: (text, start, end) => methodCallAt(text, start, end),
   visit(hit, ctx) {
     if (hit.inString || !isMethodCallText(ctx.text, hit.node) || !ctx.sem.imports_('torch')) return;
     if (!inModuleForward(ctx, hit.node)) return; // cheapest discriminating test first

@@ -60,24 +60,46 @@ export function findAll(node: Node, pred: (n: Node) => boolean): Node[] {
  * method rule drop most occurrences of a common word without touching the tree.
  */
 export function isMethodCallText(text: string, node: Node): boolean {
-  let i = node.startIndex - 1;
-  while (i >= 0 && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i--;
-  if (text[i] !== '.') return false;
-  let j = node.endIndex;
-  while (j < text.length && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++;
-  return text[j] === '(';
+  return methodCallAt(text, node.startIndex, node.endIndex);
+}
+
+/** Text-only, by offsets: `.word(` (spaces and tabs aside). */
+export function methodCallAt(text: string, start: number, end: number): boolean {
+  return attributeAt(text, start) && calledAt(text, end);
 }
 
 /** Text-only: the identifier `node` is immediately followed (spaces aside) by `(`. */
 export function isCalledText(text: string, node: Node): boolean {
-  let j = node.endIndex;
+  return calledAt(text, node.endIndex);
+}
+
+/** Text-only, by offsets: `(` follows `end` (spaces and tabs aside). */
+export function calledAt(text: string, end: number): boolean {
+  let j = end;
   while (j < text.length && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++;
-  return text[j] === '(';
+  return text.charCodeAt(j) === 40; // (
+}
+
+/** Like `calledAt`, also across line breaks and `\` continuations (for rules that never had a text test). */
+export function calledAcrossLinesAt(text: string, end: number): boolean {
+  let j = end;
+  for (;;) {
+    const c = text.charCodeAt(j);
+    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 12) j++;
+    else if (c === 92 && (text.charCodeAt(j + 1) === 10 || text.charCodeAt(j + 1) === 13)) j += 2;
+    else break;
+  }
+  return text.charCodeAt(j) === 40; // (
+}
+
+/** Text-only, by offsets: `.` precedes `start` (spaces and tabs aside). */
+export function attributeAt(text: string, start: number): boolean {
+  let i = start - 1;
+  while (i >= 0 && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i--;
+  return text.charCodeAt(i) === 46; // .
 }
 
 /** Text-only: the identifier `node` is preceded (spaces aside) by `.`, i.e. it is an attribute. */
 export function isAttributeText(text: string, node: Node): boolean {
-  let i = node.startIndex - 1;
-  while (i >= 0 && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i--;
-  return text[i] === '.';
+  return attributeAt(text, node.startIndex);
 }
