@@ -115,6 +115,52 @@ function deviceCallOrKeyword(t: string, end: number): boolean {
   return t[j] === '(';
 }
 
+// A name that could hold an integer device: assigned (or defaulted) an integer literal somewhere in the file.
+// A superset of what `assignmentsOf(name).some(integer)` finds, so a gate built on it drops nothing.
+let intNamesText: string | null = null;
+const intNames = new Map<string, boolean>();
+function mayHoldInteger(text: string, name: string): boolean {
+  if (text !== intNamesText) {
+    intNamesText = text;
+    intNames.clear();
+  }
+  let v = intNames.get(name);
+  if (v === undefined) intNames.set(name, (v = new RegExp(`\\b${name}[ \\t]*(?::[^=\\n]*)?=[ \\t]*(?:\\\\\\r?\\n[ \\t]*)*\\d`).test(text)));
+  return v;
+}
+
+/**
+ * Text-only: the value at `j` (spaces, line breaks aside) may be an integer device: an integer literal, or a
+ * bare name that may hold one. A comment there: cannot tell (true).
+ */
+function mayBeOrdinalAt(t: string, j: number): boolean {
+  while (/\s/.test(t[j] ?? '')) j++;
+  const c = t[j] ?? '';
+  if (c === '#' || c === '\\') return true;
+  if (/\d/.test(c)) return true;
+  const m = /[A-Za-z_]\w*/y;
+  m.lastIndex = j;
+  const name = m.exec(t)?.[0];
+  if (!name) return false; // a string, a call in parentheses, a list, a unary minus: not an integer node
+  let k = j + name.length;
+  while (t[k] === ' ' || t[k] === '\t') k++;
+  if (t[k] === '=' && t[k + 1] !== '=') return true; // a keyword argument first (`.to(dtype=…, device=…)`): let the tree tell
+  if (!/[,)\n\r#]/.test(t[k] ?? '')) return false; // an attribute, call, subscript or expression
+  return mayHoldInteger(t, name);
+}
+
+/** Gate for NRN103: `.to(<ordinal>)`, `device(…)`, `device=<ordinal>`. */
+function ordinalGate(t: string, start: number, end: number, word: string): boolean {
+  if (word === 'to') {
+    if (!methodCallAt(t, start, end)) return false;
+    return mayBeOrdinalAt(t, t.indexOf('(', end) + 1);
+  }
+  if (!deviceCallOrKeyword(t, end)) return false;
+  let j = end;
+  while (t[j] === ' ' || t[j] === '\t') j++;
+  return t[j] === '(' || mayBeOrdinalAt(t, j + 1);
+}
+
 const intDevice: Rule = {
   id: 'NRN103',
   name: 'integer-cuda-ordinal',
@@ -128,8 +174,7 @@ const intDevice: Rule = {
   source: 'NRN-PT-001',
   stackNote: 'The replacement device differs: `torch_xla.device()` on xla, `"neuron"` on native.',
   triggers: ['device', 'to'],
-  // The same text tests as the start of visit: `device(` / `device=<value>`, and `.to(`.
-  gate: (text, start, end, word) => (word === 'to' ? methodCallAt(text, start, end) : deviceCallOrKeyword(text, end)),
+  gate: ordinalGate,
   visit(hit, ctx) {
     if (hit.inString || !ctx.sem.imports_('torch')) return;
     if (hit.word === 'device' && !deviceCallOrKeyword(ctx.text, hit.node.endIndex)) return;

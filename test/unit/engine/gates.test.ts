@@ -23,6 +23,15 @@ with torch.cuda.device(
 d = x.device
 z = x.to(0)
 w = x.to("cuda")
+ordinal = 1
+k: int = \\
+    0
+z2 = x.to(ordinal)
+z3 = x.to(  # the GPU
+    2)
+z4 = torch.zeros(2, device=k)
+z5 = x.to(dtype=torch.float16, device=ordinal)
+z6 = x.to(x.device)
 m = torch.tensor([1], dtype=torch.long) @ torch.ones(1, dtype=torch.long)
 s = torch.arange(4) >> 1
 for i in range(3):
@@ -65,7 +74,11 @@ describe('engine: text gates', function () {
   });
   it('the traps file has the findings the gates must not drop', async () => {
     const a = await analyzer();
-    const ids = new Set(a.analyzeText(TRAPS, { target: 'xla' }).findings.map((f) => f.rule));
+    const found = a.analyzeText(TRAPS, { target: 'xla' }).findings;
+    const ids = new Set(found.map((f) => f.rule));
     for (const id of ['NRN103', 'NRN104', 'NRN158', 'NRN351', 'NRN356']) assert.ok(ids.has(id), `${id} in ${[...ids].join(',')}`);
+    // every integer ordinal: `.to(0)`, `.to(ordinal)`, `.to(  # …\n 2)`, `device=k`, `device=ordinal`
+    const lines = found.filter((f) => f.rule === 'NRN103').map((f) => TRAPS.split('\n')[f.range.start.line]);
+    for (const l of ['z = x.to(0)', 'z2 = x.to(ordinal)', '    2)', 'z4 = torch.zeros(2, device=k)', 'z5 = x.to(dtype=torch.float16, device=ordinal)']) assert.ok(lines.includes(l), `NRN103 on ${l}: ${JSON.stringify(lines)}`);
   });
 });
