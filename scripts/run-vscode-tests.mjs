@@ -156,7 +156,7 @@ const USER_SETTINGS = {
  * Returns { url, pid, child, stop(), stopSync() }; both stops end the whole group, by the server's pid.
  */
 export async function startServer({ workspace, logFile = join(RESULTS, 'code-server.log'), freshUserData = true,
-  dataDir = join(VSCODE_TEST, 'user-data'), host = '127.0.0.1', port = 0, env: extraEnv = {} } = {}) {
+  dataDir = join(VSCODE_TEST, 'user-data'), host = '127.0.0.1', port = 0, env: extraEnv = {}, gallery = false } = {}) {
   if (!existsSync(CODE_SERVER_ENTRY)) throw new Error('code-server is not installed: run `npm run setup:vscode`');
   if (freshUserData) rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(join(dataDir, 'User'), { recursive: true });
@@ -174,7 +174,11 @@ export async function startServer({ workspace, logFile = join(RESULTS, 'code-ser
     '--user-data-dir', dataDir, '--extensions-dir', extDir, workspace].filter(Boolean);
   const env = { ...process.env, XDG_DATA_HOME: join(xdg, 'data'), XDG_CONFIG_HOME: join(xdg, 'config'),
     XDG_CACHE_HOME: join(xdg, 'cache'), XDG_STATE_HOME: join(xdg, 'state'), VSCODE_CLI_DATA_DIR: join(xdg, 'cli'),
-    NODE_OPTIONS: '', ...extraEnv };
+    NODE_OPTIONS: '',
+    // No extension gallery in tests: opening a notebook makes VS Code look up kernel extensions, and with no
+    // network each lookup waits on DNS (a CI run stalled 30 s in showNotebookDocument on open-vsx.org lookups).
+    ...(gallery ? {} : { EXTENSIONS_GALLERY: '{}' }),
+    ...extraEnv };
   const child = spawn(process.execPath, args, { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const out = createWriteStream(logFile);
   let stopped = false;

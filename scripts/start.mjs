@@ -62,6 +62,7 @@ async function main() {
     logFile: join(ROOT, '.vscode-test', 'start-server.log'),
     host: option('--host', process.env.NEURON_START_HOST ?? '127.0.0.1'),
     port: Number(option('--port', process.env.NEURON_START_PORT ?? 0)),
+    gallery: true, // your session may install other extensions
   });
   let stopping = false;
   process.on('exit', () => server.stopSync());
