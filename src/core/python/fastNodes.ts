@@ -59,8 +59,7 @@ export function installFastNodes(binding: object, parser: Parser): boolean {
     Object.defineProperty(target, name, { configurable: true, enumerable: false, ...d });
   };
 
-  // Same field order as the Node class, so all nodes share one hidden class.
-  // Built with plain named fields: the library's own `[0]` element store (the subtree pointer) and the eager
+  // Every patched read builds this (one hidden class for all of them). Built with plain named fields: the library's own `[0]` element store (the subtree pointer) and the eager
   // `startPosition` object made node construction the costliest part of a read. Both are getters here, for
   // the library code that still reads them (TreeCursor, Query, Node methods not patched below).
   // `declare`: no class-field initialisers (define semantics cost as much as the rest of the constructor).
