@@ -19,7 +19,28 @@ interface Block {
   noGrad: boolean;
   parent?: Block | null;
 }
-const TRAIN_STEP = /\.\s*backward\s*\(|\boptimizer_step\s*\(|\b\w*(?:optim|opt)\w*\s*\.\s*step\s*\(/gi;
+// A training step: `.backward(`, `optimizer_step(`, or `<word containing "opt">.step(` (case-insensitive).
+// Found from the literal part (`.backward(` / `.step(` / `optimizer_step(`) and the receiver checked after:
+// the one-regex form (`\b\w*opt\w*\s*\.\s*step\s*\(`) tried a match at every word of the file.
+const STEP_CANDIDATE = /\.\s*(?:backward|step)\s*\(|\boptimizer_step\s*\(/gi;
+const IS_DOT_STEP = /^\.\s*step/i;
+
+/** Training-step matches in `text[from, to)` as `[start, end)`: the whole match, receiver word included. */
+export function* trainStepMatches(text: string, from: number, to: number): Generator<[number, number]> {
+  const re = new RegExp(STEP_CANDIDATE.source, 'gi');
+  re.lastIndex = from;
+  for (let m = re.exec(text); m && m.index + m[0].length <= to; m = re.exec(text)) {
+    if (!IS_DOT_STEP.test(m[0])) {
+      yield [m.index, m.index + m[0].length];
+      continue;
+    }
+    let j = m.index - 1;
+    while (j >= from && /\s/.test(text[j])) j--;
+    let k = j;
+    while (k >= from && /\w/.test(text[k])) k--;
+    if (k < j && /opt/i.test(text.slice(k + 1, j + 1))) yield [k + 1, m.index + m[0].length];
+  }
+}
 const NO_GRAD = /\b(?:no_grad|inference_mode)\s*\(/;
 const MAX_DEPTH = 6;
 
@@ -629,7 +650,7 @@ export class SemanticModel implements Semantic {
     const cached = this.loopKinds.get(loop.node.id);
     if (cached) return cached;
     let kind: LoopKind = 'other';
-    if (this.hasCodeMatch(TRAIN_STEP, loop.bodyStart, loop.end)) kind = 'train';
+    if (this.hasCodeAt(trainStepMatches(this.text, loop.bodyStart, loop.end))) kind = 'train';
     else if (this.callsTrainStepFunction(loop.bodyStart, loop.end)) kind = 'train';
     else if (this.underNoGrad(loop) || this.hasCodeMatch(new RegExp(NO_GRAD.source, 'g'), loop.bodyStart, loop.end)) kind = 'eval';
     this.loopKinds.set(loop.node.id, kind);
@@ -647,18 +668,26 @@ export class SemanticModel implements Semantic {
     return false;
   }
 
+  /** Whether one of `matches` (`[start, end)`) ends in code, not in a comment or a string. */
+  private hasCodeAt(matches: Iterable<[number, number]>): boolean {
+    for (const [, end] of matches) {
+      const n = this.root.descendantForIndex(end - 1);
+      if (n && n.type !== 'comment' && n.type !== 'string_content' && n.type !== 'string') return true;
+    }
+    return false;
+  }
+
   private trainStepFns?: Set<string>;
   /** Names of same-file functions whose body runs backward/optimizer step (train_step helpers). */
   private callsTrainStepFunction(from: number, to: number): boolean {
     if (!this.trainStepFns) {
       this.trainStepFns = new Set();
       // Every training step in code, then the functions around it (text first, tree second).
-      const re = new RegExp(TRAIN_STEP.source, 'gi');
-      for (let m = re.exec(this.text); m; m = re.exec(this.text)) {
-        const n = this.root.descendantForIndex(m.index + m[0].length - 1);
+      for (const [start, end] of trainStepMatches(this.text, 0, this.text.length)) {
+        const n = this.root.descendantForIndex(end - 1);
         if (!n || n.type === 'comment' || n.type === 'string_content' || n.type === 'string') continue;
-        for (const b of this.enclosingBlocks(m.index)) {
-          if (b.kind !== 'def' || m.index < b.bodyStart) continue;
+        for (const b of this.enclosingBlocks(start)) {
+          if (b.kind !== 'def' || start < b.bodyStart) continue;
           const name = b.node.childForFieldName('name')?.text;
           if (name) this.trainStepFns.add(name);
         }
