@@ -45,7 +45,7 @@ export function installFastNodes(binding: object, parser: Parser): boolean {
   if (installed || process.env.NEURON_LENS_STOCK_NODES) return installed;
   const C = binding as Partial<Binding>;
   const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-  const required = ['_ts_init', '_free', '_ts_node_parent_wasm', '_ts_node_symbol_wasm', '_ts_node_end_index_wasm', '_ts_node_children_wasm', '_ts_node_named_children_wasm', '_ts_node_child_by_field_id_wasm', '_ts_node_descendant_for_index_wasm', '_ts_tree_root_node_wasm'] as const;
+  const required = ['_ts_init', '_free', '_ts_node_parent_wasm', '_ts_node_symbol_wasm', '_ts_node_end_index_wasm', '_ts_node_end_point_wasm', '_ts_node_children_wasm', '_ts_node_named_children_wasm', '_ts_node_child_by_field_id_wasm', '_ts_node_descendant_for_index_wasm', '_ts_tree_root_node_wasm'] as const;
   if (!littleEndian || !(C.HEAP32 instanceof Int32Array) || required.some((f) => typeof C[f] !== 'function')) return false;
   const B = C as Binding;
   const TB = B._ts_init(); // returns the static transfer buffer (and rewrites two version words in it; harmless)
@@ -188,6 +188,16 @@ export function installFastNodes(binding: object, parser: Parser): boolean {
       if (e === undefined) return endIndex.call(this);
       if (e < 0) this._end = e = endIndex.call(this);
       return e;
+    },
+  });
+  // Every finding's range reads it.
+  const endPoint = B._ts_node_end_point_wasm;
+  define(proto, 'endPosition', {
+    get(this: RawNode) {
+      marshal(this);
+      endPoint(this.tree[0]);
+      const h = B.HEAP32;
+      return { row: h[TBi] >>> 0, column: h[TBi + 1] >>> 0 };
     },
   });
   define(proto, 'childCount', { get: intCall('node_child_count_wasm') });
@@ -351,7 +361,7 @@ export function describe(root: Node, read: Reader = direct): string {
       id(read(n, 'child', 0)), id(read(n, 'namedChild', 0)), id(read(n, 'childForFieldName', 'name')),
       id(read(n, 'childForFieldName', 'body')), (read(n, 'childrenForFieldId', 1) as Node[]).map(id).join(','),
       id(read(n, 'descendantForIndex', n.startIndex, n.startIndex + 1)), id(read(n, 'namedDescendantForIndex', n.startIndex)),
-      `${n.startPosition.row}:${n.startPosition.column}`, named.map(id).join(','),
+      `${n.startPosition.row}:${n.startPosition.column}`, JSON.stringify(read(n, 'endPosition')), named.map(id).join(','),
       // parents of nodes read through each kind of child access (the patched reads record them)
       ...[read(n, 'child', 0), read(n, 'namedChild', 0), read(n, 'childForFieldName', 'name'), read(n, 'childForFieldName', 'body'), ...(read(n, 'childrenForFieldId', 1) as Node[])]
         .map((c) => (c ? id(read(c as Node, 'parent')) : '-')).join(','),
