@@ -753,7 +753,15 @@ export class SemanticModel implements Semantic {
     return plain;
   }
 
+  private _hasPlainClass?: boolean;
+  /** Whether the file defines any plain user class: without one, nothing is a user object (checked first). */
+  private get hasPlainClass(): boolean {
+    this._hasPlainClass ??= [...this.classes.keys()].some((n) => this.isPlainUserClass(n));
+    return this._hasPlainClass;
+  }
+
   isUserObject(receiver: Node): boolean {
+    if (!this.hasPlainClass) return false;
     let r = receiver;
     while (r.type === 'parenthesized_expression' && r.namedChildCount === 1) r = r.namedChildren[0];
     if (r.type === 'identifier' && r.text === 'self') {
