@@ -693,11 +693,19 @@ export class SemanticModel implements Semantic {
         }
       }
     }
-    for (const name of this.trainStepFns) {
-      for (const id of this.identifiersIn(name, from, to)) if (this.callOf(id)) return true;
+    if (!this.trainStepFns.size) return false;
+    // One scan of [from, to) for all of the names (not one whole-file scan per name).
+    this.trainStepCall ??= new RegExp(`\\b(?:${[...this.trainStepFns].map(escapeRe).join('|')})\\b`, 'g');
+    const re = this.trainStepCall;
+    re.lastIndex = from;
+    for (let m = re.exec(this.text); m && m.index < to; m = re.exec(this.text)) {
+      const end = m.index + m[0].length;
+      const id = this.root.descendantForIndex(m.index, end);
+      if (id && id.type === 'identifier' && id.startIndex === m.index && id.endIndex === end && this.callOf(id)) return true;
     }
     return false;
   }
+  private trainStepCall?: RegExp;
 
   /** Inside `with torch.no_grad():` / `inference_mode()`, or a function decorated with them. */
   private underNoGrad(loop: Block): boolean {
