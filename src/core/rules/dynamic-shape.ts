@@ -75,6 +75,9 @@ const unique = opRule(
 );
 
 /** A boolean-valued index: `x > 0`, `~mask`, `mask` bound to such an expression, `.bool()`, `torch.isnan(…)`. */
+/** The node kinds `isBoolMask` can say yes to. */
+const MASK_KINDS = new Set(['comparison_operator', 'unary_operator', 'binary_operator', 'call', 'identifier', 'attribute']);
+
 function isBoolMask(ctx: RuleContext, idx: Node, depth = 0): boolean {
   const e = unparen(idx);
   if (depth > 3) return false;
@@ -125,11 +128,12 @@ const boolIndex: Rule = {
     const region = regionOf(ctx, hit);
     if (!region || !firstVisit(ctx, 'NRN404', region)) return;
     for (const sub of regionNodes(ctx, region, 'subscript')) {
+      // Cheapest first: one index whose kind can be a mask at all (most are slices and integers).
+      const idx = sub.childrenForFieldName('subscript');
+      if (idx.length !== 1 || !MASK_KINDS.has(unparen(idx[0]).type)) continue;
       // Assignments through a mask (`x[mask] = 0`) keep the shape: they lower to a masked fill.
       const p = sub.parent;
       if (p && (p.type === 'assignment' || p.type === 'augmented_assignment') && same(p.childForFieldName('left'), sub)) continue;
-      const idx = sub.childrenForFieldName('subscript');
-      if (idx.length !== 1) continue;
       const value = sub.childForFieldName('value');
       if (!value || !isTensorish(ctx, value) || isForeignArray(ctx, value)) continue;
       if (!isBoolMask(ctx, idx[0])) continue;
