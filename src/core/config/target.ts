@@ -9,7 +9,7 @@ const NATIVE_USE = /\.to\(\s*["']neuron["']|torch\.device\(\s*["']neuron|device\
 /** From the file alone: its imports and its device strings. Null when the file does not say. */
 export function detectTargetFromFile(sem: SemanticModel, text: string): Target | null {
   if (XLA_MODULES.some((m) => sem.imports_(m))) return 'xla';
-  if (NATIVE_USE.test(text)) return 'native';
+  if (text.includes('neuron') && NATIVE_USE.test(text)) return 'native'; // a substring search rules most files out
   return null;
 }
 

@@ -22,6 +22,8 @@ interface Block {
 // A training step: `.backward(`, `optimizer_step(`, or `<word containing "opt">.step(` (case-insensitive).
 // Found from the literal part (`.backward(` / `.step(` / `optimizer_step(`) and the receiver checked after:
 // the one-regex form (`\b\w*opt\w*\s*\.\s*step\s*\(`) tried a match at every word of the file.
+/** What may stand before `import` on its line: indentation or an earlier statement and `;`, then `from <module> `. */
+const IMPORT_PREFIX = /^(?:.*;)?[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?$/;
 const STEP_CANDIDATE = /\.\s*(?:backward|step)\s*\(|\boptimizer_step\s*\(/gi;
 const IS_DOT_STEP = /^\.\s*step/i;
 
@@ -144,11 +146,15 @@ export class SemanticModel implements Semantic {
 
   private collectImports(): void {
     const out: ImportBinding[] = [];
-    // Text first (cheap), tree second: every `import` keyword that starts a statement.
-    const re = /^[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import\b/gm;
+    // Text first (cheap), tree second: every `import` keyword that starts a statement (`import …` or
+    // `from x import …` at the start of a line). The word is searched, the line checked after: a multi-line
+    // anchored regex tests every line start of the file.
+    const re = /\bimport\b/g;
     const seen = new Set<number>();
     for (let m = re.exec(this.text); m; m = re.exec(this.text)) {
-      const kw = m.index + m[0].length - 6;
+      const kw = m.index;
+      const lineStart = Math.max(this.text.lastIndexOf('\n', kw - 1), this.text.lastIndexOf('\r', kw - 1)) + 1;
+      if (!IMPORT_PREFIX.test(this.text.slice(lineStart, kw))) continue;
       let st: Node | null = this.root.descendantForIndex(kw, kw + 6);
       while (st && st.type !== 'import_statement' && st.type !== 'import_from_statement' && st.type !== 'module') st = st.parent;
       if (!st || st.type === 'module' || seen.has(st.startIndex)) continue;
