@@ -20,7 +20,15 @@ interface Binding {
   [fn: `_ts_${string}`]: (...args: number[]) => number;
 }
 
-const SIZE_OF_NODE = 5; // ints: id, startIndex, startRow, startColumn, other (the subtree pointer)
+const SIZE_OF_NODE = 5;
+
+/** Where `PythonParser.parse` keeps the parsed string on a Tree (see `rememberSource`). */
+const SOURCE = Symbol('neuron-lens.source');
+
+/** Records the string a tree was parsed from, for the fast `text` reads. */
+export function rememberSource(tree: Tree, text: string): void {
+  (tree as unknown as { [SOURCE]: string })[SOURCE] = text;
+} // ints: id, startIndex, startRow, startColumn, other (the subtree pointer)
 
 type Mutable = { [k: string]: unknown };
 interface RawNode {
@@ -190,6 +198,16 @@ export function installFastNodes(binding: object, parser: Parser): boolean {
       return e;
     },
   });
+  // Text: one slice of the parsed string (`PythonParser.parse` keeps it on the tree) instead of the library's
+  // callback + slice-to-the-end + slice again and a start-position object per read.
+  const stockText = Object.getOwnPropertyDescriptor(proto, 'text')!.get!;
+  define(proto, 'text', {
+    get(this: RawNode & { tree: { [SOURCE]?: string } }) {
+      const source = this.tree[SOURCE];
+      if (source === undefined) return stockText.call(this);
+      return source.slice(this.startIndex, (this as unknown as Node).endIndex);
+    },
+  });
   // Every finding's range reads it.
   const endPoint = B._ts_node_end_point_wasm;
   define(proto, 'endPosition', {
@@ -320,6 +338,7 @@ class M(T.nn.Module):
 function selfCheck(parser: Parser, saved: Map<object, Map<string, PropertyDescriptor>>): boolean {
   const tree = parser.parse(SAMPLE);
   if (!tree) return false;
+  rememberSource(tree, SAMPLE);
   try {
     const fast = describe(tree.rootNode);
     const stock = (target: object, name: string) => saved.get(target)!.get(name)!;
@@ -360,7 +379,7 @@ export function describe(root: Node, read: Reader = direct): string {
       id(read(n, 'previousSibling')), id(read(n, 'nextNamedSibling')), id(read(n, 'previousNamedSibling')),
       id(read(n, 'child', 0)), id(read(n, 'namedChild', 0)), id(read(n, 'childForFieldName', 'name')),
       id(read(n, 'childForFieldName', 'body')), (read(n, 'childrenForFieldId', 1) as Node[]).map(id).join(','),
-      id(read(n, 'descendantForIndex', n.startIndex, n.startIndex + 1)), id(read(n, 'namedDescendantForIndex', n.startIndex)),
+      id(read(n, 'descendantForIndex', n.startIndex, n.startIndex + 1)), id(read(n, 'namedDescendantForIndex', n.startIndex)), JSON.stringify(read(n, 'text')),
       `${n.startPosition.row}:${n.startPosition.column}`, JSON.stringify(read(n, 'endPosition')), named.map(id).join(','),
       // parents of nodes read through each kind of child access (the patched reads record them)
       ...[read(n, 'child', 0), read(n, 'namedChild', 0), read(n, 'childForFieldName', 'name'), read(n, 'childForFieldName', 'body'), ...(read(n, 'childrenForFieldId', 1) as Node[])]

@@ -4,7 +4,7 @@
 import { Parser, Language, Edit } from 'web-tree-sitter';
 import type { Tree } from 'web-tree-sitter';
 import { existsSync, readFileSync } from 'node:fs';
-import { installFastNodes } from './fastNodes';
+import { installFastNodes, rememberSource } from './fastNodes';
 import { join, dirname } from 'node:path';
 
 export interface ParserAssets {
@@ -57,6 +57,7 @@ export class PythonParser {
   parse(text: string, old?: Tree | null): Tree {
     const tree = this.parser.parse(text, old ?? null);
     if (!tree) throw new Error('tree-sitter returned no tree');
+    rememberSource(tree, text);
     return tree;
   }
   dispose(): void {
