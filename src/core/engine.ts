@@ -40,8 +40,8 @@ interface Dispatch {
 interface Gates {
   /** Distinct `requiredModules` lists of the rule set, each with its rules (empty list: always on). */
   groups: { modules: readonly string[]; rules: Rule[] }[];
-  /** Dispatch tables by which groups are on (a bit string). */
-  tables: Map<string, Dispatch>;
+  /** Dispatch tables by which groups are on (bit i: group i). */
+  tables: Map<number, Dispatch>;
 }
 const gateCache = new WeakMap<readonly Rule[], Gates>();
 
@@ -85,11 +85,17 @@ function dispatchFor(rules: readonly Rule[], sem: SemanticModel): Dispatch {
     gateCache.set(rules, (gates = { groups: [...byList.values()], tables: new Map() }));
   }
   // A handful of groups (per category family), so a file costs a few import checks, not one per rule.
-  const on = gates.groups.map((g) => g.modules.length === 0 || g.modules.some((m) => sem.imports_(m)));
-  const key = on.map((b) => (b ? '1' : '0')).join('');
+  let key = 0;
+  const groups = gates.groups;
+  for (let i = 0; i < groups.length; i++) {
+    const mods = groups[i].modules;
+    let on = mods.length === 0;
+    for (let j = 0; !on && j < mods.length; j++) on = sem.imports_(mods[j]);
+    if (on) key += 2 ** i;
+  }
   let d = gates.tables.get(key);
   if (!d) {
-    const active = new Set(gates.groups.filter((_, i) => on[i]).flatMap((g) => g.rules));
+    const active = new Set(groups.filter((_, i) => Math.floor(key / 2 ** i) % 2 === 1).flatMap((g) => g.rules));
     const byWord = new Map<string, Rule[]>();
     // In catalog order, as before: rules see a word in the order they are listed.
     for (const r of rules) if (active.has(r)) for (const w of r.triggers) byWord.set(w, [...(byWord.get(w) ?? []), r]);

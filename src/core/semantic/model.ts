@@ -507,8 +507,11 @@ export class SemanticModel implements Semantic {
     return out;
   }
 
-  /** Blocks containing `idx`, innermost first (binary searches, then up the nesting chain). */
-  private *enclosingBlocks(idx: number): Generator<Block> {
+  /**
+   * The innermost block containing `idx` (binary searches); `outerBlock` walks out from there. A plain loop
+   * over these instead of a generator: this runs for every loop/scope question.
+   */
+  private blockAt(idx: number): Block | null {
     const us = this.units;
     let lo = 0;
     let hi = us.length;
@@ -518,7 +521,7 @@ export class SemanticModel implements Semantic {
       else hi = mid;
     }
     const u = lo - 1;
-    if (u < 0 || idx >= us[u].end) return;
+    if (u < 0 || idx >= us[u].end) return null;
     const bs = this.blocksOf(u);
     lo = 0;
     hi = bs.length;
@@ -528,12 +531,21 @@ export class SemanticModel implements Semantic {
       else hi = mid;
     }
     // The last block starting at or before idx; every block containing idx is it or an ancestor.
-    for (let b: Block | null = lo > 0 ? bs[lo - 1] : null; b; b = b.parent ?? null) if (idx < b.end) yield b;
+    let b: Block | null = lo > 0 ? bs[lo - 1] : null;
+    while (b && idx >= b.end) b = b.parent ?? null;
+    return b;
+  }
+
+  /** The next block out from `b` that still contains `idx`. */
+  private outerBlock(b: Block, idx: number): Block | null {
+    let p = b.parent ?? null;
+    while (p && idx >= p.end) p = p.parent ?? null;
+    return p;
   }
 
   /** Innermost block of one of `kinds` containing `idx` (in its body when `inBody`), other than `self`. */
   private innermost(idx: number, kinds: ReadonlySet<Block['kind']>, inBody: boolean, self?: number): Block | null {
-    for (const b of this.enclosingBlocks(idx)) {
+    for (let b = this.blockAt(idx); b; b = this.outerBlock(b, idx)) {
       if (!kinds.has(b.kind) || b.node.id === self) continue;
       if (inBody ? idx >= b.bodyStart : idx >= b.start) return b;
     }
@@ -606,7 +618,7 @@ export class SemanticModel implements Semantic {
     // Loops whose body holds the node, inside the same function or class body as the node.
     const fence = this.innermost(idx, DEF_OR_CLASS, true);
     let firstOther: LoopInfo | null = null;
-    for (const b of this.enclosingBlocks(idx)) {
+    for (let b = this.blockAt(idx); b; b = this.outerBlock(b, idx)) {
       if (fence && b.start <= fence.start) break;
       if (!LOOP.has(b.kind) || idx < b.bodyStart || b.node.id === node.id) continue;
       const kind = this.loopKind(b);
@@ -692,7 +704,7 @@ export class SemanticModel implements Semantic {
       for (const [start, end] of trainStepMatches(this.text, 0, this.text.length)) {
         const n = this.root.descendantForIndex(end - 1);
         if (!n || n.type === 'comment' || n.type === 'string_content' || n.type === 'string') continue;
-        for (const b of this.enclosingBlocks(start)) {
+        for (let b = this.blockAt(start); b; b = this.outerBlock(b, start)) {
           if (b.kind !== 'def' || start < b.bodyStart) continue;
           const name = b.node.childForFieldName('name')?.text;
           if (name) this.trainStepFns.add(name);
@@ -717,7 +729,7 @@ export class SemanticModel implements Semantic {
   private underNoGrad(loop: Block): boolean {
     const fn = this.innermost(loop.start, DEF, false, loop.node.id);
     if (fn?.noGrad) return true;
-    for (const b of this.enclosingBlocks(loop.start)) {
+    for (let b = this.blockAt(loop.start); b; b = this.outerBlock(b, loop.start)) {
       if (fn && b.start <= fn.start) break;
       if (b.kind === 'with' && b.noGrad && b.bodyStart <= loop.start) return true;
     }
