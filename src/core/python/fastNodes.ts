@@ -271,28 +271,20 @@ export function installFastNodes(binding: object, parser: Parser): boolean {
     },
     writable: true,
   });
-  const children = B._ts_node_children_wasm;
-  const namedChildren = B._ts_node_named_children_wasm;
-  define(proto, 'children', {
-    get(this: RawNode & { _children?: Node[] }) {
-      if (!this._children) {
+  // `children` / `namedChildren`: one wasm call for the list, kept on the node like the library does.
+  const cachedList = (field: '_children' | '_namedChildren', fn: (tree: number) => number): PropertyDescriptor => ({
+    get(this: RawNode & { _children?: Node[]; _namedChildren?: Node[] }) {
+      let kids = this[field];
+      if (!kids) {
         marshal(this);
-        children(this.tree[0]);
-        this._children = list(this.tree, this);
+        fn(this.tree[0]);
+        this[field] = kids = list(this.tree, this);
       }
-      return this._children;
+      return kids;
     },
   });
-  define(proto, 'namedChildren', {
-    get(this: RawNode & { _namedChildren?: Node[] }) {
-      if (!this._namedChildren) {
-        marshal(this);
-        namedChildren(this.tree[0]);
-        this._namedChildren = list(this.tree, this);
-      }
-      return this._namedChildren;
-    },
-  });
+  define(proto, 'children', cachedList('_children', B._ts_node_children_wasm));
+  define(proto, 'namedChildren', cachedList('_namedChildren', B._ts_node_named_children_wasm));
   const forIndex = (fn: string) => {
     const f = B[`_ts_${fn}`];
     return function (this: RawNode, start: number, end = start): Node | null {
