@@ -17,6 +17,8 @@ describe('command palette', function () {
   before(async function () {
     wb = await openWorkbench();
     await openFile(wb.page, 'train_gpu.py'); // some commands are only offered in a Python editor
+    // …once the editor's language is known (`editorLangId == python`): the status bar names it then.
+    await wb.page.locator('[id="status.editor.mode"]', { hasText: 'Python' }).waitFor({ timeout: 20_000 });
   });
   after(async function () {
     await wb?.close();
@@ -27,9 +29,17 @@ describe('command palette', function () {
   });
 
   it('offers every contributed Neuron command', async function () {
-    const labels = await commandPalette(wb.page, 'Neuron:');
+    // The palette lists what the workbench knows at that moment: look again for a few seconds before failing.
+    let labels: string[] = [];
+    let missing: string[] = [];
+    for (const deadline = Date.now() + 10_000; ; ) {
+      labels = await commandPalette(wb.page, 'Neuron:');
+      missing = contributedTitles().filter((t) => !labels.some((l) => l.includes(t)));
+      if (!missing.length || Date.now() > deadline) break;
+      await wb.page.keyboard.press('Escape');
+      await wb.page.waitForTimeout(500);
+    }
     await wb.screenshot('palette-neuron-commands');
-    const missing = contributedTitles().filter((t) => !labels.some((l) => l.includes(t)));
     assert.deepEqual(missing, [], `missing from the palette; it shows: ${labels.join(' | ')}`);
   });
 
