@@ -4,3 +4,19 @@
 export function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/**
+ * `compute(text)` remembered for the last text it was asked about: whole-file facts that text gates ask for at
+ * every occurrence (analysis goes one file at a time, so the last text is the current one).
+ */
+export function perText<T>(compute: (text: string) => T): (text: string) => T {
+  let last: string | null = null;
+  let value: T;
+  return (text) => {
+    if (text !== last) {
+      last = text;
+      value = compute(text);
+    }
+    return value;
+  };
+}

@@ -3,6 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Rule } from './api';
 import type { RelatedInfo } from '../types';
 import { DOCS } from './util/docs';
+import { perText } from '../text';
 import { calledAcrossLinesAt, isMethodCallText, methodCallAt } from './util/nodes';
 import { deviceSinkOf, isCudaDeviceString, isDeviceSlot, outerValue } from './util/device';
 import { RA_DOCS, chainOf, guardedByCudaCheck, isEnvWrite, qnameAt, stringOf } from './util/ra';
@@ -102,7 +103,6 @@ const cudaDeviceString: Rule = {
   },
 };
 
-/** Integer device ordinals mean CUDA in torch: `torch.device(0)`, `.to(0)`, `device=0` in torch factories. */
 /** Text-only: `device(` (torch.device) or `device=<integer or name>` (a keyword); `.device` reads are the common case. */
 function deviceCallOrKeyword(t: string, end: number): boolean {
   let j = end;
@@ -117,13 +117,9 @@ function deviceCallOrKeyword(t: string, end: number): boolean {
 
 // A name that could hold an integer device: assigned (or defaulted) an integer literal somewhere in the file.
 // A superset of what `assignmentsOf(name).some(integer)` finds, so a gate built on it drops nothing.
-let intNamesText: string | null = null;
-const intNames = new Map<string, boolean>();
+const intNamesOf = perText(() => new Map<string, boolean>());
 function mayHoldInteger(text: string, name: string): boolean {
-  if (text !== intNamesText) {
-    intNamesText = text;
-    intNames.clear();
-  }
+  const intNames = intNamesOf(text);
   let v = intNames.get(name);
   if (v === undefined) intNames.set(name, (v = new RegExp(`\\b${name}[ \\t]*(?::[^=\\n]*)?=[ \\t]*(?:\\\\\\r?\\n[ \\t]*)*\\d`).test(text)));
   return v;
@@ -161,6 +157,7 @@ function ordinalGate(t: string, start: number, end: number, word: string): boole
   return t[j] === '(' || mayBeOrdinalAt(t, j + 1);
 }
 
+/** Integer device ordinals mean CUDA in torch: `torch.device(0)`, `.to(0)`, `device=0` in torch factories. */
 const intDevice: Rule = {
   id: 'NRN103',
   name: 'integer-cuda-ordinal',

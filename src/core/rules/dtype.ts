@@ -6,6 +6,7 @@ import type { CallInfo } from '../semantic/semantic';
 import { NEURON, TORCH_OR_JAX, chainOf, importStatementOf, intTensorKind, isDtypeQuery, qnameAt, same } from './util/catb';
 import type { IntKind } from './util/catb';
 import { attributeAt } from './util/nodes';
+import { perText } from '../text';
 
 const DATA_TYPES = `${NEURON}about-neuron/arch/neuron-features/data-types.html`;
 const errCode = (code: string) => `${NEURON}compiler/error-codes/${code}.html`;
@@ -268,25 +269,9 @@ const MATMUL_FUNCS = ['torch.matmul', 'torch.mm', 'torch.bmm', 'torch.mv', 'torc
 /** A binary `@` (not a decorator): an operand, optional spaces, `@`, spaces or an operand. */
 const MATMUL_OP = /[\w)\]][ \t]*@[ \t]*[\w(]/;
 // Asked for every integer source of a file: answered once per text.
-let matmulText: string | null = null;
-let matmulHas = false;
-function hasMatmulOp(text: string): boolean {
-  if (text !== matmulText) {
-    matmulText = text;
-    matmulHas = MATMUL_OP.test(text);
-  }
-  return matmulHas;
-}
+const hasMatmulOp = perText((text) => MATMUL_OP.test(text));
+const hasShiftOp = perText((text) => text.includes('>>'));
 const MATMUL_NAMED = new Set(['matmul', 'mm', 'bmm', 'mv', 'einsum']);
-let shiftText: string | null = null;
-let shiftHas = false;
-function hasShiftOp(text: string): boolean {
-  if (text !== shiftText) {
-    shiftText = text;
-    shiftHas = text.includes('>>');
-  }
-  return shiftHas;
-}
 
 const INT_SOURCES = ['long', 'int', 'int32', 'int64', 'arange', 'randint', 'randperm', 'LongTensor', 'IntTensor', 'tensor'];
 
