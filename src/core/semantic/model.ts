@@ -19,11 +19,11 @@ interface Block {
   noGrad: boolean;
   parent?: Block | null;
 }
+/** What may stand before `import` on its line: indentation or an earlier statement and `;`, then `from <module> `. */
+const IMPORT_PREFIX = /^(?:.*;)?[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?$/;
 // A training step: `.backward(`, `optimizer_step(`, or `<word containing "opt">.step(` (case-insensitive).
 // Found from the literal part (`.backward(` / `.step(` / `optimizer_step(`) and the receiver checked after:
 // the one-regex form (`\b\w*opt\w*\s*\.\s*step\s*\(`) tried a match at every word of the file.
-/** What may stand before `import` on its line: indentation or an earlier statement and `;`, then `from <module> `. */
-const IMPORT_PREFIX = /^(?:.*;)?[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?$/;
 const STEP_CANDIDATE = /\.\s*(?:backward|step)\s*\(|\boptimizer_step\s*\(/gi;
 const IS_DOT_STEP = /^\.\s*step/i;
 
