@@ -115,11 +115,14 @@ export async function readParquetDir(path: string, source: string, opts: ReaderO
     opts.onProgress?.(totalBytes ? Math.min(1, doneBytes / totalBytes) : 1);
   };
 
-  /** Read a whole (small) table as row objects, only the wanted columns that exist. */
-  const readSmall = async (table: string, wanted: string[] | null, maxRows = 200_000): Promise<Row[] | null> => {
+  /**
+   * Every part file of `table`, opened with its metadata and column names, handed to `body`, then closed.
+   * `body` returns false when it skipped the part (having said why). A part that fails to read becomes a
+   * warning (a cancel propagates); a table with a part read counts as read. Null when the table is absent.
+   */
+  const eachPart = async (table: string, body: (f: string, of: OpenFile, meta: FileMetaData, have: Set<string>) => Promise<boolean>): Promise<number | null> => {
     const files = tables.get(table);
     if (!files) return null;
-    const rows: Row[] = [];
     let okParts = 0;
     for (const f of files) {
       throwIfAborted(opts.signal);
@@ -127,55 +130,7 @@ export async function readParquetDir(path: string, source: string, opts: ReaderO
       try {
         of = await openAsyncBuffer(join(dir, f));
         const meta = await parquetMetadataAsync(of.buf);
-        const have = columnNames(meta);
-        const cols = wanted ? wanted.filter((c) => have.has(c)) : undefined;
-        if (cols && !cols.length) { w.push(`${f}: none of the expected columns (${wanted!.slice(0, 4).join(', ')}…) are present.`); continue; }
-        const rowEnd = Math.min(Number(meta.num_rows), Math.max(0, maxRows - rows.length));
-        const part = await parquetReadObjects({ file: of.buf, metadata: meta, columns: cols, compressors, rowEnd });
-        for (const r of part) rows.push(r as Row);
-        if (Number(meta.num_rows) > rowEnd) w.push(`${table}: only the first ${maxRows} rows were read.`);
-        okParts++;
-        progress(of.size);
-      } catch (e) {
-        w.push(`${f}: could not be read (${errMessage(e)}); the file may be truncated or not Parquet.`);
-      } finally {
-        await of?.close();
-      }
-    }
-    if (okParts) sectionsRead.push(table);
-    return okParts ? rows : null;
-  };
-
-  /** Scan a big table row group by row group, handing column arrays to `each`. */
-  const scanBig = async (table: string, wanted: string[], required: string[],
-    each: (cols: Record<string, DecodedArray | null>, n: number) => void, fallbackOnly: string[] = []): Promise<boolean> => {
-    const files = tables.get(table);
-    if (!files) return false;
-    let okParts = 0;
-    for (const f of files) {
-      throwIfAborted(opts.signal);
-      let of: OpenFile | null = null;
-      try {
-        of = await openAsyncBuffer(join(dir, f));
-        const meta = await parquetMetadataAsync(of.buf);
-        const have = columnNames(meta);
-        const missing = required.filter((c) => !have.has(c));
-        if (missing.length) { w.push(`${f}: required column(s) ${missing.join(', ')} missing; table skipped.`); continue; }
-        // end_ts-style fallbacks are read only when duration_ns is missing.
-        const skip = new Set(have.has('duration_ns') ? fallbackOnly : []);
-        const cols = wanted.filter((c) => have.has(c) && !skip.has(c));
-        const scan = await parquetScan({ file: of.buf, metadata: meta, columns: cols, compressors });
-        let failedGroups = 0;
-        for (const range of scan.ranges) {
-          throwIfAborted(opts.signal);
-          try {
-            const data: Record<string, DecodedArray | null> = {};
-            for (const c of wanted) data[c] = cols.includes(c) ? await scan.readColumn({ column: c, rowStart: range.rowStart, rowEnd: range.rowEnd }) : null;
-            each(data, range.rowEnd - range.rowStart);
-          } catch (e) {
-            if (failedGroups++ === 0) w.push(`${f}: a row group could not be decoded (${errMessage(e)}); rows in it were skipped.`);
-          }
-        }
+        if (!(await body(f, of, meta, columnNames(meta)))) continue;
         okParts++;
         progress(of.size);
       } catch (e) {
@@ -186,7 +141,54 @@ export async function readParquetDir(path: string, source: string, opts: ReaderO
       }
     }
     if (okParts) sectionsRead.push(table);
-    return okParts > 0;
+    return okParts;
+  };
+
+  /** Read a whole (small) table as row objects, only the wanted columns that exist. */
+  const readSmall = async (table: string, wanted: string[] | null, maxRows = 200_000): Promise<Row[] | null> => {
+    const rows: Row[] = [];
+    const okParts = await eachPart(table, async (f, of, meta, have) => {
+      const cols = wanted ? wanted.filter((c) => have.has(c)) : undefined;
+      if (cols && !cols.length) {
+        w.push(`${f}: none of the expected columns (${wanted!.slice(0, 4).join(', ')}…) are present.`);
+        return false;
+      }
+      const rowEnd = Math.min(Number(meta.num_rows), Math.max(0, maxRows - rows.length));
+      const part = await parquetReadObjects({ file: of.buf, metadata: meta, columns: cols, compressors, rowEnd });
+      for (const r of part) rows.push(r as Row);
+      if (Number(meta.num_rows) > rowEnd) w.push(`${table}: only the first ${maxRows} rows were read.`);
+      return true;
+    });
+    return okParts ? rows : null;
+  };
+
+  /** Scan a big table row group by row group, handing column arrays to `each`. */
+  const scanBig = async (table: string, wanted: string[], required: string[],
+    each: (cols: Record<string, DecodedArray | null>, n: number) => void, fallbackOnly: string[] = []): Promise<boolean> => {
+    const okParts = await eachPart(table, async (f, of, meta, have) => {
+      const missing = required.filter((c) => !have.has(c));
+      if (missing.length) {
+        w.push(`${f}: required column(s) ${missing.join(', ')} missing; table skipped.`);
+        return false;
+      }
+      // end_ts-style fallbacks are read only when duration_ns is missing.
+      const skip = new Set(have.has('duration_ns') ? fallbackOnly : []);
+      const cols = wanted.filter((c) => have.has(c) && !skip.has(c));
+      const scan = await parquetScan({ file: of.buf, metadata: meta, columns: cols, compressors });
+      let failedGroups = 0;
+      for (const range of scan.ranges) {
+        throwIfAborted(opts.signal);
+        try {
+          const data: Record<string, DecodedArray | null> = {};
+          for (const c of wanted) data[c] = cols.includes(c) ? await scan.readColumn({ column: c, rowStart: range.rowStart, rowEnd: range.rowEnd }) : null;
+          each(data, range.rowEnd - range.rowStart);
+        } catch (e) {
+          if (failedGroups++ === 0) w.push(`${f}: a row group could not be decoded (${errMessage(e)}); rows in it were skipped.`);
+        }
+      }
+      return true;
+    });
+    return !!okParts;
   };
 
   // Metadata and schema version
