@@ -1,8 +1,8 @@
 // The engine's front door: text (or notebook cells) in, findings out. The CLI, the worker threads
 // and the extension all go through here, so a finding the CLI prints is the finding the editor shows.
-import type { Tree } from 'web-tree-sitter';
 import type { Finding, Target, TargetSetting } from './types';
 import { PythonParser, type ParserAssets } from './python/parser';
+import type { ParsedModule } from './python/chunkedModule';
 import { analyzeTree, type AnalysisResult, type SeverityOverride } from './engine';
 import { selectRules } from './rules';
 import type { Rule } from './rules/api';
@@ -37,8 +37,8 @@ export class Analyzer {
     return selectRules(settings.select, settings.ignore);
   }
 
-  /** Analyses `text`; pass `tree` when the caller keeps its own (incremental) tree. */
-  analyzeText(text: string, settings: AnalyzerSettings, tree?: Tree): AnalysisResult {
+  /** Analyses `text`; pass `tree` when the caller keeps its own (incremental) parse. */
+  analyzeText(text: string, settings: AnalyzerSettings, tree?: ParsedModule): AnalysisResult {
     const own = tree ? null : this.parser.parse(text);
     try {
       return analyzeTree(tree ?? own!, text, {

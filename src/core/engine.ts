@@ -2,7 +2,8 @@
 // (plus import aliases of trigger words); each occurrence is mapped to its tree node and handed to
 // the rules that asked for it. This keeps analysis close to parse cost: work is proportional to
 // the number of interesting tokens, not to the size of the tree.
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Node } from 'web-tree-sitter';
+import type { ParsedModule } from './python/chunkedModule';
 import type { Range } from './types';
 import type { Finding, Severity, Target, TargetSetting } from './types';
 import { detectTargetFromFile } from './config/target';
@@ -114,7 +115,7 @@ export interface AnalysisResult {
   target: Target;
 }
 
-export function analyzeTree(tree: Tree, text: string, options: AnalyzeOptions): AnalysisResult {
+export function analyzeTree(tree: ParsedModule, text: string, options: AnalyzeOptions): AnalysisResult {
   const sem = new SemanticModel(tree, text, 'xla');
   const target: Target = options.target === 'auto' ? (detectTargetFromFile(sem, text) ?? options.projectTarget ?? 'xla') : options.target;
   sem.target = target;

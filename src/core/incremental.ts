@@ -8,7 +8,7 @@
 // that is folded into a context key; when it changes, everything is recomputed. What the key
 // cannot see (a rule reading text from another function) is corrected by the full pass the editor
 // runs when typing pauses (`analyzeFull`).
-import type { Tree } from 'web-tree-sitter';
+import type { ParsedModule } from './python/chunkedModule';
 import type { Finding } from './types';
 import type { Analyzer, AnalyzerSettings } from './analyzer';
 import type { AnalysisResult } from './engine';
@@ -57,13 +57,13 @@ export class IncrementalAnalysis {
   constructor(private readonly analyzer: Analyzer) {}
 
   /** Full analysis; also refreshes the per-definition memo. */
-  analyzeFull(text: string, settings: AnalyzerSettings, tree: Tree): AnalysisResult {
+  analyzeFull(text: string, settings: AnalyzerSettings, tree: ParsedModule): AnalysisResult {
     this.cache.clear();
     this.contextKey = '';
     return this.analyze(text, settings, tree);
   }
 
-  analyze(text: string, settings: AnalyzerSettings, tree: Tree): AnalysisResult {
+  analyze(text: string, settings: AnalyzerSettings, tree: ParsedModule): AnalysisResult {
     const units: Unit[] = [];
     for (const n of tree.rootNode.namedChildren) {
       units.push({ start: n.startIndex, end: n.endIndex, row: n.startPosition.row, text: text.slice(n.startIndex, n.endIndex), isDef: DEF_TYPES.has(n.type) });

@@ -1,6 +1,6 @@
 // `# neuron: ignore`, `# neuron: ignore[NRN101,host-sync]` at the end of a line, and
 // `# neuron: ignore-file` in the first 20 lines (CONTRACTS.md §3).
-import type { Node } from 'web-tree-sitter';
+import type { ModuleRoot } from './python/chunkedModule';
 import type { Finding } from './types';
 
 export interface Suppressions {
@@ -12,12 +12,12 @@ export interface Suppressions {
 const LINE_RE = /#\s*neuron:\s*ignore(?:\[([^\]]*)\])?[ \t]*$/gm;
 const FILE_RE = /#\s*neuron:\s*ignore-file\b/;
 
-function inComment(root: Node | undefined, index: number): boolean {
+function inComment(root: ModuleRoot | undefined, index: number): boolean {
   if (!root) return true;
   return root.descendantForIndex(index)?.type === 'comment';
 }
 
-export function parseSuppressions(text: string, root?: Node): Suppressions {
+export function parseSuppressions(text: string, root?: ModuleRoot): Suppressions {
   const lines = new Map<number, Set<string> | null>();
   let file = false;
   if (text.indexOf('neuron:') < 0) return { file, lines };

@@ -2,7 +2,7 @@
 // the grammar is passed as bytes (a path makes 0.26+ do a dynamic `import('fs/promises')`, which
 // breaks in CJS bundles and test runners).
 import { Parser, Language, Edit } from 'web-tree-sitter';
-import type { Tree } from 'web-tree-sitter';
+import type { Tree, Range } from 'web-tree-sitter';
 import { existsSync, readFileSync } from 'node:fs';
 import { installFastNodes, rememberSource } from './fastNodes';
 import { join, dirname } from 'node:path';
@@ -53,9 +53,12 @@ export class PythonParser {
   static async create(assets?: ParserAssets): Promise<PythonParser> {
     return new PythonParser(await initPython(assets));
   }
-  /** Parses `text`, reusing `old` (already edited with `tree.edit`) when given. */
-  parse(text: string, old?: Tree | null): Tree {
-    const tree = this.parser.parse(text, old ?? null);
+  /**
+   * Parses `text`, reusing `old` (already edited with `tree.edit`) when given; `ranges` limits the
+   * parse to parts of the text (nodes keep their positions in the whole text).
+   */
+  parse(text: string, old?: Tree | null, ranges?: Range[]): Tree {
+    const tree = this.parser.parse(text, old ?? null, ranges ? { includedRanges: ranges } : undefined);
     if (!tree) throw new Error('tree-sitter returned no tree');
     rememberSource(tree, text);
     return tree;

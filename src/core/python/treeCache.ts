@@ -1,18 +1,19 @@
-// Per-document tree cache with incremental re-parse, after vscode-anycode's trees.ts: edits are
-// queued as they arrive and applied lazily when someone asks for the tree; the least recently
-// used trees are deleted (they live in the wasm heap and leak otherwise).
-import type { Tree } from 'web-tree-sitter';
-import { PythonParser, toEdit, type TextChange } from './parser';
+// Per-document parse cache with incremental re-parse, after vscode-anycode's trees.ts: edits are
+// queued as they arrive and applied lazily when someone asks for the module; the least recently
+// used modules are deleted (their trees live in the wasm heap and leak otherwise). Documents are
+// kept as chunked modules so a keystroke re-parses one chunk (see chunkedModule.ts).
+import type { PythonParser, TextChange } from './parser';
+import { ChunkedModule, CHUNK_LINES } from './chunkedModule';
 
 interface Entry {
   version: number;
-  tree: Tree;
+  module: ChunkedModule;
   pending: TextChange[];
 }
 
 export class TreeCache {
   private readonly entries = new Map<string, Entry>();
-  constructor(private readonly parser: PythonParser, private readonly capacity = 64) {}
+  constructor(private readonly parser: PythonParser, private readonly capacity = 64, private readonly chunkLines = CHUNK_LINES) {}
 
   /** Record an edit; the next `get` re-parses incrementally. */
   applyChanges(key: string, changes: readonly TextChange[]): void {
@@ -20,36 +21,33 @@ export class TreeCache {
     if (e) e.pending.push(...changes);
   }
 
-  /** The tree for `text` at `version`, re-parsed incrementally from the cached tree when possible. */
-  get(key: string, version: number, text: string): Tree {
+  /** The parsed module for `text` at `version`, re-parsed incrementally from the cached one when possible. */
+  get(key: string, version: number, text: string): ChunkedModule {
     const e = this.entries.get(key);
-    if (e && e.version === version && e.pending.length === 0) {
+    if (e && e.version === version && e.pending.length === 0 && e.module.text === text) {
       this.touch(key, e);
-      return e.tree;
+      return e.module;
     }
-    let tree: Tree;
-    if (e && e.pending.length > 0) {
-      for (const c of e.pending) e.tree.edit(toEdit(c));
-      tree = this.parser.parse(text, e.tree);
-      e.tree.delete();
-    } else {
-      e?.tree.delete();
-      tree = this.parser.parse(text);
+    let module: ChunkedModule;
+    if (e && e.pending.length > 0) module = e.module.update(this.parser, text, e.pending);
+    else {
+      e?.module.delete();
+      module = ChunkedModule.parse(this.parser, text, this.chunkLines);
     }
-    this.touch(key, { version, tree, pending: [] });
-    return tree;
+    this.touch(key, { version, module, pending: [] });
+    return module;
   }
 
   delete(key: string): void {
     const e = this.entries.get(key);
     if (e) {
-      e.tree.delete();
+      e.module.delete();
       this.entries.delete(key);
     }
   }
 
   clear(): void {
-    for (const e of this.entries.values()) e.tree.delete();
+    for (const e of this.entries.values()) e.module.delete();
     this.entries.clear();
   }
 
@@ -62,7 +60,7 @@ export class TreeCache {
     this.entries.set(key, e);
     while (this.entries.size > this.capacity) {
       const [oldest, old] = this.entries.entries().next().value as [string, Entry];
-      old.tree.delete();
+      old.module.delete();
       this.entries.delete(oldest);
     }
   }

@@ -1,6 +1,7 @@
 // The semantic layer: imports and aliases, qualified names, simple constants, loops and scopes.
 // Everything is computed lazily and cached per node id, because most files only need a little of it.
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Node } from 'web-tree-sitter';
+import type { ModuleRoot, ParsedModule } from '../python/chunkedModule';
 import type { Range, Target } from '../types';
 import type { CallInfo, ConstValue, ImportBinding, LoopInfo, LoopKind, Semantic } from './semantic';
 import { escapeRe } from '../text';
@@ -117,7 +118,7 @@ class LazyCall implements CallInfo {
 }
 
 export class SemanticModel implements Semantic {
-  readonly root: Node;
+  readonly root: ModuleRoot;
   private _imports?: ImportBinding[];
   private _byLocal?: Map<string, ImportBinding>;
   private readonly assigns = new Map<string, Assignment[]>();
@@ -133,7 +134,7 @@ export class SemanticModel implements Semantic {
   private readonly hotFunctions = new Map<number, boolean>();
   private readonly userClassCache = new Map<string, boolean>();
 
-  constructor(readonly tree: Tree, readonly text: string, public target: Target) {
+  constructor(tree: ParsedModule, readonly text: string, public target: Target) {
     this.root = tree.rootNode;
   }
 

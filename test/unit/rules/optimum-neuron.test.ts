@@ -414,8 +414,9 @@ describe('optimum-neuron', () => {
     it('ENGINE: qualifiedName should not resolve a name that a same-file class rebinds', async () => {
       const parser = await PythonParser.create();
       const text = 'from transformers import Trainer\nclass Trainer:\n    pass\nt = Trainer()\n';
-      const sem = new SemanticModel(parser.parse(text), text, 'xla');
-      const call = sem.root.descendantsOfType('call')[0]!;
+      const tree = parser.parse(text);
+      const sem = new SemanticModel(tree, text, 'xla');
+      const call = tree.rootNode.descendantsOfType('call')[0]!;
       assert.equal(sem.call(call).qname, null);
     });
   });
