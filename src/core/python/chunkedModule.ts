@@ -13,7 +13,7 @@
 // test/unit/python/chunkedModule.test.ts). Rules see the chunks through `ModuleRoot`, the part of
 // the root node's interface the engine uses.
 import { Edit, type Node, type Tree, type Range } from 'web-tree-sitter';
-import type { PythonParser, TextChange } from './parser';
+import { rebindText, type PythonParser, type TextChange } from './parser';
 import { scanTopLevel } from './topLevel';
 
 /** What the engine asks of a module's root: a one-tree parse's root node satisfies it too. */
@@ -106,6 +106,7 @@ export class ChunkedModule implements ParsedModule {
     const firstDirty = intact.indexOf(false);
     if (firstDirty < 0) {
       const same = this.chunks.map((c, k) => ({ start: starts[k]!, end: ends[k]!, tree: c.tree, parsed: false }));
+      for (const c of same) rebindText(c.tree, text);
       this.chunks.length = 0;
       return new ChunkedModule(text, same, this.chunkLines);
     }
@@ -172,8 +173,10 @@ function parseChunks(parser: PythonParser, text: string, bounds: number[], old: 
     const end = k + 1 < bounds.length ? bounds[k + 1] : text.length;
     const prior = old(start, end);
     let tree: Tree;
-    if (prior?.intact) tree = prior.tree;
-    else {
+    if (prior?.intact) {
+      tree = prior.tree;
+      rebindText(tree, text);
+    } else {
       row += countNewlines(text, at, start);
       at = start;
       const whole = start === 0 && end === text.length;

@@ -20,7 +20,7 @@ interface Binding {
   [fn: `_ts_${string}`]: (...args: number[]) => number;
 }
 
-const SIZE_OF_NODE = 5;
+const SIZE_OF_NODE = 5; // ints: id, startIndex, startRow, startColumn, other (the subtree pointer)
 
 /** Where `PythonParser.parse` keeps the parsed string on a Tree (see `rememberSource`). */
 const SOURCE = Symbol('neuron-lens.source');
@@ -28,7 +28,7 @@ const SOURCE = Symbol('neuron-lens.source');
 /** Records the string a tree was parsed from, for the fast `text` reads. */
 export function rememberSource(tree: Tree, text: string): void {
   (tree as unknown as { [SOURCE]: string })[SOURCE] = text;
-} // ints: id, startIndex, startRow, startColumn, other (the subtree pointer)
+}
 
 type Mutable = { [k: string]: unknown };
 interface RawNode {

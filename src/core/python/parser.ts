@@ -68,6 +68,15 @@ export class PythonParser {
   }
 }
 
+/**
+ * Points a tree kept across an edit (shifted with `tree.edit`, not re-parsed) at the new text, so
+ * `node.text` reads the new string (the patched accessors and the library's own callback both).
+ */
+export function rebindText(tree: Tree, text: string): void {
+  rememberSource(tree, text);
+  (tree as unknown as { textCallback: (index: number) => string }).textCallback = (index) => text.slice(index);
+}
+
 export interface TextChange {
   /** Offset (UTF-16) of the replaced range in the text before the change. */
   rangeOffset: number;
