@@ -8,6 +8,7 @@
 // that is folded into a context key; when it changes, everything is recomputed. What the key
 // cannot see (a rule reading text from another function) is corrected by the full pass the editor
 // runs when typing pauses (`analyzeFull`).
+import type { Node } from 'web-tree-sitter';
 import type { ParsedModule } from './python/chunkedModule';
 import type { Finding } from './types';
 import type { Analyzer, AnalyzerSettings } from './analyzer';
@@ -19,6 +20,7 @@ interface Unit {
   row: number;
   text: string;
   isDef: boolean;
+  node: Node;
 }
 
 interface Cached {
@@ -66,10 +68,15 @@ export class IncrementalAnalysis {
   analyze(text: string, settings: AnalyzerSettings, tree: ParsedModule): AnalysisResult {
     const units: Unit[] = [];
     for (const n of tree.rootNode.namedChildren) {
-      units.push({ start: n.startIndex, end: n.endIndex, row: n.startPosition.row, text: text.slice(n.startIndex, n.endIndex), isDef: DEF_TYPES.has(n.type) });
+      units.push({ start: n.startIndex, end: n.endIndex, row: n.startPosition.row, text: text.slice(n.startIndex, n.endIndex), isDef: DEF_TYPES.has(n.type), node: n });
     }
     const key = this.keyOf(text, units, settings);
-    if (key !== this.contextKey) {
+    // While the file has a syntax error (typing `foo(` before the `)`), tree-sitter's recovery cuts the
+    // broken definition into other top-level pieces, which changes the key on every keystroke. Keep
+    // the memo and the last good key then: the pieces are new texts and are analysed, the other
+    // definitions keep their findings, and closing the bracket brings the old key back. What the
+    // broken text changed elsewhere shows after the fix, or in the full pass when typing pauses.
+    if (key !== this.contextKey && !(this.contextKey && units.some((u) => u.node.hasError))) {
       this.cache.clear();
       this.contextKey = key;
     }

@@ -35,6 +35,8 @@ interface Chunk {
   end: number;
   tree: Tree;
   parsed?: boolean;
+  /** Kept as a chunk start while an unclosed bracket before it runs to the end of the file (see `update`). */
+  provisional?: boolean;
 }
 
 /** Lines per chunk on a first parse (a chunk ends at the first statement start after this many lines). */
@@ -105,7 +107,7 @@ export class ChunkedModule implements ParsedModule {
     const intact = this.chunks.map((c, k) => starts[k] !== null && ends[k] !== null && text.slice(starts[k]!, ends[k]!) === this.text.slice(c.start, c.end));
     const firstDirty = intact.indexOf(false);
     if (firstDirty < 0) {
-      const same = this.chunks.map((c, k) => ({ start: starts[k]!, end: ends[k]!, tree: c.tree, parsed: false }));
+      const same = this.chunks.map((c, k) => ({ start: starts[k]!, end: ends[k]!, tree: c.tree, parsed: false, provisional: c.provisional }));
       for (const c of same) rebindText(c.tree, text);
       this.chunks.length = 0;
       return new ChunkedModule(text, same, this.chunkLines);
@@ -114,27 +116,56 @@ export class ChunkedModule implements ParsedModule {
     while (tail > 0 && intact[tail - 1]) tail--;
 
     // Re-scan from the start of the intact chunk before the first edited one (its first line and
-    // everything before it are unchanged, so the lexer starts clean there) until the scan is back
-    // on the start of an intact chunk with only intact chunks after it.
-    const from = firstDirty > 0 ? starts[firstDirty - 1]! : 0;
+    // everything before it are unchanged, so the lexer starts clean there; provisional starts are
+    // passed over back to a real one) until the scan is back on the real start of an intact chunk
+    // with only intact chunks after it.
+    let k0 = Math.max(0, firstDirty - 1);
+    while (k0 > 0 && this.chunks[k0].provisional) k0--;
+    const from = starts[k0]!;
     const tailStarts = new Map<number, number>();
-    for (let k = Math.max(tail, firstDirty + 1); k < this.chunks.length; k++) tailStarts.set(starts[k]!, k);
+    for (let k = Math.max(tail, firstDirty + 1); k < this.chunks.length; k++) if (!this.chunks[k].provisional) tailStarts.set(starts[k]!, k);
     const validOld = new Set<number>();
-    for (let k = 0; k < this.chunks.length; k++) if (starts[k] !== null) validOld.add(starts[k]!);
+    for (let k = k0 + 1; k < this.chunks.length; k++) if (starts[k] !== null) validOld.add(starts[k]!);
     const scan = scanTopLevel(text, from, (o) => tailStarts.has(o));
+    const resumed = tailStarts.get(scan.end);
     const bounds: number[] = [];
-    for (let k = 0; k < firstDirty - 1; k++) bounds.push(starts[k]!);
+    const provisional = new Set<number>();
+    for (let k = 0; k < k0; k++) {
+      bounds.push(starts[k]!);
+      if (this.chunks[k].provisional) provisional.add(starts[k]!);
+    }
     bounds.push(from);
+    if (this.chunks[k0].provisional) provisional.add(from);
     // Keep old boundaries that are still statement starts; cut chunks that grew past twice the size.
     let lastRow = 0;
+    const found = new Set<number>();
     scan.starts.forEach((s, k) => {
+      found.add(s);
       if (validOld.has(s) || scan.rows[k] - lastRow >= 2 * this.chunkLines) {
         bounds.push(s);
         lastRow = scan.rows[k];
       }
     });
-    const resumed = tailStarts.get(scan.end);
-    if (resumed !== undefined) for (let k = resumed; k < this.chunks.length; k++) bounds.push(starts[k]!);
+    if (resumed !== undefined) {
+      for (let k = resumed; k < this.chunks.length; k++) {
+        bounds.push(starts[k]!);
+        if (this.chunks[k].provisional) provisional.add(starts[k]!);
+      }
+    } else if (scan.openBracketAtEnd) {
+      // An unclosed bracket now runs to the end of the file: nothing after it is a statement start,
+      // and the file is a syntax error however it is parsed. Rather than re-parse everything below
+      // as one broken statement (on every keystroke until the `)` is typed), keep the old chunk
+      // starts after it, marked provisional: the next edit re-scans from before the bracket, and
+      // once it is closed they are real starts again. Until then the chunks below parse as they
+      // were and keep their findings; a one-tree parse (the CLI) recovers from the error its own way.
+      for (const s of validOld) {
+        if (s > from && !found.has(s)) {
+          bounds.push(s);
+          provisional.add(s);
+        }
+      }
+      bounds.sort((x, y) => x - y);
+    }
 
     // Old chunks by their new bounds: reused when intact, the old tree for an incremental parse otherwise.
     const byBounds = new Map<string, number>();
@@ -151,6 +182,7 @@ export class ChunkedModule implements ParsedModule {
     this.chunks.forEach((c, k) => {
       if (!used.has(k) || !intact[k]) c.tree.delete();
     });
+    for (const c of chunks) if (provisional.has(c.start)) c.provisional = true;
     this.chunks.length = 0;
     return new ChunkedModule(text, chunks, this.chunkLines);
   }

@@ -15,6 +15,8 @@ export interface TopLevelScan {
   rows: number[];
   /** Where the scan stopped: the start `stop` accepted, or text.length. */
   end: number;
+  /** The scan reached the end of the text inside a bracket (and not inside a string). */
+  openBracketAtEnd: boolean;
 }
 
 const CLAUSES = ['else', 'elif', 'except', 'finally'];
@@ -34,6 +36,8 @@ export function scanTopLevel(text: string, from = 0, stop?: (offset: number) => 
   // Facts about the previous logical line that forbid a cut before the next one.
   let afterDecorator = false;
   let afterColon = false;
+  let stringAtEnd = false;
+  let depth = 0;
 
   /** Skips a string whose opening quote is at `q`; returns the offset after it. Counts rows. */
   const skipString = (q: number, formatted: boolean): number => {
@@ -66,6 +70,7 @@ export function scanTopLevel(text: string, from = 0, stop?: (offset: number) => 
       }
       j++;
     }
+    stringAtEnd = true;
     return n;
   };
 
@@ -118,13 +123,13 @@ export function scanTopLevel(text: string, from = 0, stop?: (offset: number) => 
     const blankOrComment = first >= n || c1 === 10 || c1 === 35;
     if (!blankOrComment) {
       if (i > from && canStart(c0) && !afterDecorator && !afterColon && !startsClause(text, i)) {
-        if (stop?.(i)) return { starts, rows, end: i };
+        if (stop?.(i)) return { starts, rows, end: i, openBracketAtEnd: false };
         starts.push(i);
         rows.push(row);
       }
     }
     // Walk the logical line.
-    let depth = 0;
+    depth = 0;
     let last = -1; // last significant character outside comments
     for (;;) {
       if (i >= n) break;
@@ -160,7 +165,7 @@ export function scanTopLevel(text: string, from = 0, stop?: (offset: number) => 
       afterColon = last === 58;
     }
   }
-  return { starts, rows, end: n };
+  return { starts, rows, end: n, openBracketAtEnd: depth > 0 && !stringAtEnd };
 }
 
 /** Characters a statement can start with (identifiers and keywords, literals, brackets, unary operators, `*`, `@`, `...`). */

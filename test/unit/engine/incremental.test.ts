@@ -33,4 +33,29 @@ describe('incremental analysis (per-definition memo)', () => {
     assert.ok(memo.size <= inc.lastStats.units, `${memo.size} memo entries for ${inc.lastStats.units} units`);
     tree.delete();
   });
+
+  it('keeps the memo while a bracket is open (syntax error) and matches a full analysis once it is closed', async () => {
+    const a = await analyzer();
+    let text = torchModule(800);
+    const inc = new IncrementalAnalysis(a);
+    const settings = { target: 'auto' as const };
+    let tree = a.parser.parse(text);
+    inc.analyzeFull(text, settings, tree);
+    // Type `y = x.sum(` on a new line in the middle of a definition, then `)`.
+    const at = text.indexOf('\n', text.indexOf('    def forward', text.length >> 1));
+    const step = (ins: string, off: number) => {
+      text = text.slice(0, off) + ins + text.slice(off);
+      tree.delete();
+      tree = a.parser.parse(text);
+      return inc.analyze(text, settings, tree);
+    };
+    step('\n        y = x.sum(', at);
+    assert.ok(tree.rootNode.hasError, 'the open bracket is a syntax error');
+    assert.ok(inc.lastStats.reanalysed < inc.lastStats.units / 2, `reanalysed ${inc.lastStats.reanalysed} of ${inc.lastStats.units} units while broken`);
+    const fast = step(')', at + '\n        y = x.sum('.length);
+    assert.ok(!tree.rootNode.hasError);
+    assert.ok(inc.lastStats.reanalysed < inc.lastStats.units / 2, `reanalysed ${inc.lastStats.reanalysed} of ${inc.lastStats.units} units after closing`);
+    assert.deepEqual(fast.findings, a.analyzeText(text, settings, tree).findings);
+    tree.delete();
+  });
 });

@@ -225,6 +225,17 @@ describe('chunked module', function () {
     sameNodes(dump(m.rootNode), dump(one.rootNode), 'after two changes');
     assert.equal(m.rootNode.toString(), one.rootNode.toString());
     one.delete();
+    // An unclosed bracket (typing `foo(` before its `)`): the chunks below stay; closing it re-parses one chunk.
+    const line = text.indexOf('\n', text.length >> 2);
+    text = text.slice(0, line) + ' or foo(' + text.slice(line);
+    m = m.update(p, text, [edit(line, 0, ' or foo(')]);
+    assert.equal(m.parsedChunks, 1);
+    text = text.slice(0, line + 8) + ')' + text.slice(line + 8);
+    m = m.update(p, text, [edit(line + 8, 0, ')')]);
+    assert.equal(m.parsedChunks, 1);
+    const closed = p.parse(text);
+    sameNodes(dump(m.rootNode), dump(closed.rootNode), 'after the bracket was closed');
+    closed.delete();
     m.delete();
   });
 });
