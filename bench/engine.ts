@@ -2,6 +2,7 @@
 // (parse + semantic + all rules) measured in the same process, and their ratio; then p50/p95 of
 // keystroke → diagnostics on a 5,000-line file with incremental re-parse.
 // Run: npm run bench (bundles this file like dist/ and runs it), or unbundled: node --require tsx/cjs bench/engine.ts
+// Env: BENCH_ROUNDS, BENCH_WARMUP_MS, BENCH_CPU=1 (CPU clock for keystrokes), BENCH_DEBUG=1 (print keystrokes over 15 ms).
 import { Analyzer } from '../src/core/analyzer';
 import { TreeCache } from '../src/core/python/treeCache';
 import { toEdit } from '../src/core/python/parser';
