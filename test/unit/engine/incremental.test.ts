@@ -3,14 +3,21 @@ import { IncrementalAnalysis } from '../../../src/core/incremental';
 import { torchModule } from '../../../bench/corpus';
 import { analyzer } from '../helpers';
 
+/** A generated module analysed in full once, as the editor does on open. */
+async function opened() {
+  const a = await analyzer();
+  const text = torchModule(800);
+  const inc = new IncrementalAnalysis(a);
+  const settings = { target: 'auto' as const };
+  const tree = a.parser.parse(text);
+  inc.analyzeFull(text, settings, tree);
+  return { a, text, inc, settings, tree };
+}
+
 describe('incremental analysis (per-definition memo)', () => {
   it('matches a full analysis after every edit, re-analysing only what changed', async () => {
-    const a = await analyzer();
-    let text = torchModule(800);
-    const inc = new IncrementalAnalysis(a);
-    const settings = { target: 'auto' as const };
-    let tree = a.parser.parse(text);
-    inc.analyzeFull(text, settings, tree);
+    const { a, inc, settings, ...start } = await opened();
+    let { text, tree } = start;
     let seed = 3;
     const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
     const inserts = [' ', 'x', '\n    y = t.cuda()', '\n    z = loss.item()', '# c', ')', '\n'];
@@ -35,12 +42,8 @@ describe('incremental analysis (per-definition memo)', () => {
   });
 
   it('keeps the memo while a bracket is open (syntax error) and matches a full analysis once it is closed', async () => {
-    const a = await analyzer();
-    let text = torchModule(800);
-    const inc = new IncrementalAnalysis(a);
-    const settings = { target: 'auto' as const };
-    let tree = a.parser.parse(text);
-    inc.analyzeFull(text, settings, tree);
+    const { a, inc, settings, ...start } = await opened();
+    let { text, tree } = start;
     // Type `y = x.sum(` on a new line in the middle of a definition, then `)`.
     const at = text.indexOf('\n', text.indexOf('    def forward', text.length >> 1));
     const step = (ins: string, off: number) => {
