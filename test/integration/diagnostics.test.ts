@@ -1,7 +1,7 @@
 // Diagnostics on a Python file: expected rule ids, ranges, live updates on edit/revert, hover.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateExtension, closeAllEditors, hasRules, hoverText, lacksRules, openFile, ruleId, waitForDiagnostics, workspaceUri } from './helpers';
+import { activateExtension, closeAllEditors, hasRules, hoverText, lacksRules, neuronDiagnostics, openFile, ruleId, sleep, waitForDiagnostics, workspaceUri } from './helpers';
 
 suite('diagnostics: train_gpu.py', () => {
   const uri = () => workspaceUri('train_gpu.py');
@@ -99,5 +99,45 @@ suite('diagnostics: train_gpu.py', () => {
     await waitForDiagnostics(uri(), 'NRN101 on train_gpu.py', hasRules('NRN101'));
     await new Promise((r) => setTimeout(r, 500));
     assert.deepEqual(vscode.languages.getDiagnostics(workspaceUri('clean.py')).filter((d) => d.source === 'Neuron').map(ruleId), []);
+  });
+});
+
+// A document large enough to be parsed in many chunks (src/core/python/chunkedModule.ts): edits in one
+// place must move, add and keep the findings everywhere else, in the real editor's change events.
+suite('diagnostics: a large document parsed in chunks', () => {
+  const block = (i: number) => `def step_${i}(x):\n    y = x * 2\n    z = torch.zeros(3).cuda()\n    for k in range(3):\n        y = y + k\n\n    return y + z\n\n\n`;
+  const text = `import torch\n\n\n${Array.from({ length: 80 }, (_, i) => block(i)).join('')}`;
+  const cudaLines = (doc: vscode.TextDocument) => doc.getText().split('\n').flatMap((l, i) => (l.includes('.cuda()') ? [i] : []));
+  const nrn101Lines = (ds: vscode.Diagnostic[]) => ds.filter((d) => ruleId(d) === 'NRN101').map((d) => d.range.start.line).sort((a, b) => a - b);
+
+  suiteSetup(async () => {
+    await activateExtension();
+  });
+  suiteTeardown(closeAllEditors);
+
+  test('findings follow edits at the top, on a blank line in the middle, and at the end', async () => {
+    const doc = await vscode.workspace.openTextDocument({ language: 'python', content: text });
+    const editor = await vscode.window.showTextDocument(doc);
+    const same = (what: string) => waitForDiagnostics(doc.uri, what, (ds) => JSON.stringify(nrn101Lines(ds)) === JSON.stringify(cudaLines(doc)), 15_000);
+    await same('one NRN101 per .cuda() line (80)');
+    // Lines added at the top shift every later chunk: the findings move with them.
+    await editor.edit((b) => b.insert(new vscode.Position(1, 0), 'A = 1\nB = 2\nC = 3\n'));
+    await same('the 80 findings three lines lower');
+    // Typing on a blank line in the middle of a definition (the edit a one-tree parse re-parses to the end for).
+    const blank = doc.getText().split('\n').findIndex((l, i) => i > doc.lineCount / 2 && l === '' && doc.lineAt(i + 1).text.startsWith('    return'));
+    for (const ch of '    w = y.cuda()') await editor.edit((b) => b.insert(new vscode.Position(blank, doc.lineAt(blank).text.length), ch));
+    const ds = await same('81 findings, one on the typed line');
+    assert.ok(nrn101Lines(ds).includes(blank));
+    assert.equal(nrn101Lines(ds).length, 81);
+    // An unclosed bracket in the middle (typing `f(` before its `)`): the findings below it stay, and
+    // all of them are back once it is closed.
+    const open = doc.getText().split('\n').findIndex((l, i) => i > 40 && l.startsWith('    y = x * 2'));
+    await editor.edit((b) => b.insert(doc.lineAt(open).range.end, ' + f('));
+    await sleep(1000);
+    const below = (xs: number[]) => JSON.stringify(xs.filter((l) => l > open + 20));
+    assert.equal(below(nrn101Lines(neuronDiagnostics(doc.uri))), below(cudaLines(doc)));
+    await editor.edit((b) => b.insert(doc.lineAt(open).range.end, ')'));
+    await same('the 81 findings after the bracket is closed');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 });
