@@ -103,6 +103,11 @@ export class ChunkedModule implements ParsedModule {
       }
       cur = cur.slice(0, s) + c.text + cur.slice(oe);
     }
+    if (cur !== text) {
+      // The changes do not lead to this text (an event was missed): trust the text, parse it afresh.
+      this.delete();
+      return ChunkedModule.parse(parser, text, this.chunkLines);
+    }
     // A chunk is intact when both its bounds survived and its text is the same.
     const intact = this.chunks.map((c, k) => starts[k] !== null && ends[k] !== null && text.slice(starts[k]!, ends[k]!) === this.text.slice(c.start, c.end));
     const firstDirty = intact.indexOf(false);

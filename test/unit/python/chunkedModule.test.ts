@@ -235,7 +235,14 @@ describe('chunked module', function () {
     assert.equal(m.parsedChunks, 1);
     const closed = p.parse(text);
     sameNodes(dump(m.rootNode), dump(closed.rootNode), 'after the bracket was closed');
+    // Changes that do not lead to the text (an event was missed): parsed afresh from the text.
+    text = `x = 1\n${text}`;
+    m = m.update(p, text, [edit(0, 0, 'y')]);
+    assert.equal(m.parsedChunks, m.size);
     closed.delete();
+    const fresh = p.parse(text);
+    sameNodes(dump(m.rootNode), dump(fresh.rootNode), 'after a missed change');
+    fresh.delete();
     m.delete();
   });
 });
