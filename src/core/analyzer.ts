@@ -1,5 +1,6 @@
 // The engine's front door: text (or notebook cells) in, findings out. The CLI, the worker threads
-// and the extension all go through here, so a finding the CLI prints is the finding the editor shows.
+// and the extension all go through here, so a finding the CLI prints is the finding the editor shows
+// (one exception, while an unclosed bracket runs to the end of a file: see python/chunkedModule.ts).
 import type { Finding, Target, TargetSetting } from './types';
 import { PythonParser, type ParserAssets } from './python/parser';
 import type { ParsedModule } from './python/chunkedModule';
