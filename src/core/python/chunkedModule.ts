@@ -13,8 +13,8 @@
 // test/unit/python/chunkedModule.test.ts). Rules see the chunks through `ModuleRoot`, the part of
 // the root node's interface the engine uses.
 import { Edit, type Node, type Tree, type Range } from 'web-tree-sitter';
-import { rebindText, type PythonParser, type TextChange } from './parser';
-import { scanTopLevel } from './topLevel';
+import { endAfterInsert, rebindText, type PythonParser, type TextChange } from './parser';
+import { scanTopLevel, type TopLevelScan } from './topLevel';
 
 /** What the engine asks of a module's root: a one-tree parse's root node satisfies it too. */
 export interface ModuleRoot {
@@ -51,15 +51,7 @@ export class ChunkedModule implements ParsedModule {
   readonly parsedChunks: number;
 
   static parse(parser: PythonParser, text: string, chunkLines = CHUNK_LINES): ChunkedModule {
-    const scan = scanTopLevel(text);
-    const bounds = [0];
-    let lastRow = 0;
-    scan.starts.forEach((s, k) => {
-      if (scan.rows[k] - lastRow >= chunkLines) {
-        bounds.push(s);
-        lastRow = scan.rows[k];
-      }
-    });
+    const bounds = [0, ...cuts(scanTopLevel(text), chunkLines, () => false)];
     return new ChunkedModule(text, parseChunks(parser, text, bounds, () => undefined), chunkLines);
   }
 
@@ -142,15 +134,8 @@ export class ChunkedModule implements ParsedModule {
     bounds.push(from);
     if (this.chunks[k0].provisional) provisional.add(from);
     // Keep old boundaries that are still statement starts; cut chunks that grew past twice the size.
-    let lastRow = 0;
-    const found = new Set<number>();
-    scan.starts.forEach((s, k) => {
-      found.add(s);
-      if (validOld.has(s) || scan.rows[k] - lastRow >= 2 * this.chunkLines) {
-        bounds.push(s);
-        lastRow = scan.rows[k];
-      }
-    });
+    bounds.push(...cuts(scan, 2 * this.chunkLines, (s) => validOld.has(s)));
+    const found = new Set(scan.starts);
     if (resumed !== undefined) {
       for (let k = resumed; k < this.chunks.length; k++) {
         bounds.push(starts[k]!);
@@ -196,7 +181,19 @@ export class ChunkedModule implements ParsedModule {
     for (const c of this.chunks) c.tree.delete();
     this.chunks.length = 0;
   }
+}
 
+/** The scanned starts to cut at: those `keep` names, and the first one at least `lines` rows after the last cut. */
+function cuts(scan: TopLevelScan, lines: number, keep: (start: number) => boolean): number[] {
+  const out: number[] = [];
+  let lastRow = 0;
+  scan.starts.forEach((s, k) => {
+    if (keep(s) || scan.rows[k] - lastRow >= lines) {
+      out.push(s);
+      lastRow = scan.rows[k];
+    }
+  });
+  return out;
 }
 
 /** Parses `text` cut at `bounds` (ascending, starting with 0). `old` offers a tree for a chunk's bounds. */
@@ -240,8 +237,7 @@ function treeEdit(text: string, s: number, oe: number, inserted: string): Edit {
   const startRow = countNewlines(text, 0, s);
   const start = pointAt(text, s, startRow);
   const oldEnd = pointAt(text, oe, startRow + countNewlines(text, s, oe));
-  const nl = inserted.lastIndexOf('\n');
-  const newEnd = nl < 0 ? { row: start.row, column: start.column + inserted.length } : { row: start.row + countNewlines(inserted, 0, inserted.length), column: inserted.length - nl - 1 };
+  const newEnd = endAfterInsert({ line: start.row, character: start.column }, inserted);
   return new Edit({ startIndex: s, oldEndIndex: oe, newEndIndex: s + inserted.length, startPosition: start, oldEndPosition: oldEnd, newEndPosition: newEnd });
 }
 

@@ -88,7 +88,7 @@ export interface TextChange {
 }
 
 /** Position after inserting `text` at `start`. */
-function endAfterInsert(start: { line: number; character: number }, text: string): { row: number; column: number } {
+export function endAfterInsert(start: { line: number; character: number }, text: string): { row: number; column: number } {
   const lastNl = text.lastIndexOf('\n');
   if (lastNl < 0) return { row: start.line, column: start.character + text.length };
   let rows = 0;

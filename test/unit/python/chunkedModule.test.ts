@@ -36,6 +36,15 @@ function sameNodes(actual: string, expected: string, what: string): void {
   assert.fail(`${what}: chunked and one-tree parses differ at node ${i}:\n  chunked:  ${a.slice(i, i + 3).join(' | ')}\n  one tree: ${e.slice(i, i + 3).join(' | ')}`);
 }
 
+/** The editor change that replaces [at, at + len) of `text` by `ins`, and the text after it. */
+function changeAt(text: string, at: number, len: number, ins: string): { change: TextChange; next: string } {
+  const point = (o: number) => {
+    const before = text.slice(0, o);
+    return { line: before.split('\n').length - 1, character: o - (before.lastIndexOf('\n') + 1) };
+  };
+  return { change: { rangeOffset: at, rangeLength: len, text: ins, start: point(at), oldEnd: point(at + len) }, next: text.slice(0, at) + ins + text.slice(at + len) };
+}
+
 function starts(text: string): number[] {
   return scanTopLevel(text).starts;
 }
@@ -149,10 +158,8 @@ describe('chunked module', function () {
     ];
     let compared = 0;
     const apply = (at: number, len: number, ins: string, what: string): boolean => {
-      const before = text.slice(0, at);
-      const line = before.split('\n').length - 1;
-      const change: TextChange = { rangeOffset: at, rangeLength: len, text: ins, start: { line, character: at - (before.lastIndexOf('\n') + 1) }, oldEnd: { line, character: 0 } };
-      text = text.slice(0, at) + ins + text.slice(at + len);
+      const { change, next } = changeAt(text, at, len, ins);
+      text = next;
       m = m.update(p, text, [change]);
       const ranges = m.ranges;
       assert.equal(ranges[0][0], 0);
@@ -204,22 +211,18 @@ describe('chunked module', function () {
     assert.ok(m.size > 10);
     // A space on a blank line between two definitions: one chunk parsed, the rest reused.
     const blank = text.indexOf('\n\n', text.length >> 1) + 1;
-    const edit = (at: number, len: number, ins: string): TextChange => {
-      const before = text.slice(0, at);
-      return { rangeOffset: at, rangeLength: len, text: ins, start: { line: before.split('\n').length - 1, character: at - (before.lastIndexOf('\n') + 1) }, oldEnd: { line: 0, character: 0 } };
-    };
-    const c1 = edit(blank, 0, ' ');
-    text = text.slice(0, blank) + ' ' + text.slice(blank);
-    m = m.update(p, text, [c1]);
+    const apply = (...changes: TextChange[]) => (m = m.update(p, text, changes));
+    const space = changeAt(text, blank, 0, ' ');
+    text = space.next;
+    apply(space.change);
     assert.equal(m.parsedChunks, 1);
     // Two changes in one event (VS Code sends multi-cursor edits last-first).
     const a1 = text.indexOf('\n', 100);
     const a2 = text.indexOf('\n', 20_000);
-    const e2 = edit(a2, 0, '  # two');
-    const t2 = text.slice(0, a2) + '  # two' + text.slice(a2);
-    const e1 = { ...edit(a1, 0, '  # one') };
-    text = t2.slice(0, a1) + '  # one' + t2.slice(a1);
-    m = m.update(p, text, [e2, e1]);
+    const later = changeAt(text, a2, 0, '  # two');
+    const earlier = changeAt(later.next, a1, 0, '  # one');
+    text = earlier.next;
+    apply(later.change, earlier.change);
     assert.equal(m.parsedChunks, 2);
     const one = p.parse(text);
     sameNodes(dump(m.rootNode), dump(one.rootNode), 'after two changes');
@@ -227,17 +230,20 @@ describe('chunked module', function () {
     one.delete();
     // An unclosed bracket (typing `foo(` before its `)`): the chunks below stay; closing it re-parses one chunk.
     const line = text.indexOf('\n', text.length >> 2);
-    text = text.slice(0, line) + ' or foo(' + text.slice(line);
-    m = m.update(p, text, [edit(line, 0, ' or foo(')]);
+    const openIt = changeAt(text, line, 0, ' or foo(');
+    text = openIt.next;
+    apply(openIt.change);
     assert.equal(m.parsedChunks, 1);
-    text = text.slice(0, line + 8) + ')' + text.slice(line + 8);
-    m = m.update(p, text, [edit(line + 8, 0, ')')]);
+    const closeIt = changeAt(text, line + 8, 0, ')');
+    text = closeIt.next;
+    apply(closeIt.change);
     assert.equal(m.parsedChunks, 1);
     const closed = p.parse(text);
     sameNodes(dump(m.rootNode), dump(closed.rootNode), 'after the bracket was closed');
     // Changes that do not lead to the text (an event was missed): parsed afresh from the text.
+    const missed = changeAt(text, 0, 0, 'y');
     text = `x = 1\n${text}`;
-    m = m.update(p, text, [edit(0, 0, 'y')]);
+    apply(missed.change);
     assert.equal(m.parsedChunks, m.size);
     closed.delete();
     const fresh = p.parse(text);
