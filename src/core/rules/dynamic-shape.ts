@@ -297,7 +297,7 @@ const controlFlow: Rule = {
       // With an explicit `.item()` the sync is NRN351's finding; here only a graph that differs per branch counts.
       if (kind === 'item' && !branchRunsTensorOps(ctx, stmt, cond)) continue;
       // Skip nested functions (e.g. closures given to add_step_closure): they run after the step.
-      const fn = enclosingFunction(stmt);
+      const fn = enclosingFunction(ctx, stmt);
       if (fn && fn.startIndex > region.startIndex && fn.endIndex <= region.endIndex) continue;
       ctx.report(cond);
     }
@@ -339,7 +339,7 @@ const tokenizerPadding: Rule = {
     if (!dynamic) return;
     const call = ctx.sem.call(callNode);
     if (!isTokenizerCall(ctx, call)) return;
-    const fn = enclosingFunction(callNode);
+    const fn = enclosingFunction(ctx, callNode);
     if (!ctx.sem.inHotLoop(callNode) && !(fn && isPerBatchFunction(ctx, fn))) return;
     ctx.report(kw, { data: { replacement: 'max_length' } });
   },

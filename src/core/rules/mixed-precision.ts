@@ -11,11 +11,11 @@ function neuronAutocast(target: Target): string {
 }
 
 /** The value of the first positional / named argument, or null. */
-function argOf(call: { args: Node[]; kwargs: Map<string, Node> }, index: number, name: string): Node | null {
+function argOf(call: { args: Node[]; kwargs: ReadonlyMap<string, Node> }, index: number, name: string): Node | null {
   return call.kwargs.get(name) ?? call.args[index] ?? null;
 }
 
-function disabled(ctx: RuleContext, call: { kwargs: Map<string, Node> }): boolean {
+function disabled(ctx: RuleContext, call: { kwargs: ReadonlyMap<string, Node> }): boolean {
   const e = call.kwargs.get('enabled');
   const v = e ? ctx.sem.constValue(e) : null;
   return !!v && v.kind === 'bool' && !v.value;

@@ -58,12 +58,14 @@ interface Assignment {
  * A call's parts, computed on first use: most rules look at the method name or the qualified name
  * and stop there, so arguments are only unpacked (many trips into the wasm tree) when asked for.
  */
+const NO_KWARGS: ReadonlyMap<string, Node> = new Map();
+
 class LazyCall implements CallInfo {
   readonly func: Node;
   readonly method: string | null = null;
   readonly receiver: Node | null = null;
   private _qname?: string | null;
-  private _args?: { args: Node[]; kwargs: Map<string, Node>; kwargNodes: Map<string, Node>; hasSplat: boolean };
+  private _args?: { args: Node[]; kwargs: ReadonlyMap<string, Node>; kwargNodes: ReadonlyMap<string, Node>; hasSplat: boolean };
 
   constructor(private readonly sem: SemanticModel, readonly node: Node) {
     this.func = node.childForFieldName('function')!;
@@ -81,8 +83,9 @@ class LazyCall implements CallInfo {
   private get parts() {
     if (!this._args) {
       const args: Node[] = [];
-      const kwargs = new Map<string, Node>();
-      const kwargNodes = new Map<string, Node>();
+      // Most calls have no keywords: they share one empty map (a call's parts are read-only).
+      let kwargs: Map<string, Node> | null = null;
+      let kwargNodes: Map<string, Node> | null = null;
       let hasSplat = false;
       const argList = this.node.childForFieldName('arguments');
       if (argList?.type === 'argument_list') {
@@ -91,14 +94,14 @@ class LazyCall implements CallInfo {
             const k = a.childForFieldName('name');
             const v = a.childForFieldName('value');
             if (k && v) {
-              kwargs.set(k.text, v);
-              kwargNodes.set(k.text, a);
+              (kwargs ??= new Map()).set(k.text, v);
+              (kwargNodes ??= new Map()).set(k.text, a);
             }
           } else if (a.type === 'list_splat' || a.type === 'dictionary_splat') hasSplat = true;
           else if (a.type !== 'comment') args.push(a);
         }
       }
-      this._args = { args, kwargs, kwargNodes, hasSplat };
+      this._args = { args, kwargs: kwargs ?? NO_KWARGS, kwargNodes: kwargNodes ?? NO_KWARGS, hasSplat };
     }
     return this._args;
   }
@@ -106,10 +109,10 @@ class LazyCall implements CallInfo {
   get args(): Node[] {
     return this.parts.args;
   }
-  get kwargs(): Map<string, Node> {
+  get kwargs(): ReadonlyMap<string, Node> {
     return this.parts.kwargs;
   }
-  get kwargNodes(): Map<string, Node> {
+  get kwargNodes(): ReadonlyMap<string, Node> {
     return this.parts.kwargNodes;
   }
   get hasSplat(): boolean {
@@ -555,6 +558,16 @@ export class SemanticModel implements Semantic {
 
   scopeOf(node: Node): Node | null {
     return this.innermost(node.startIndex, DEF, false, node.id)?.node ?? null;
+  }
+
+  forLoopsAround(node: Node): Node[] {
+    const idx = node.startIndex;
+    const out: Node[] = [];
+    for (let b = this.blockAt(idx); b; b = this.outerBlock(b, idx)) {
+      if (b.kind === 'def') break;
+      if (b.kind === 'for' && b.node.id !== node.id) out.push(b.node);
+    }
+    return out;
   }
 
   /** Every identifier named `word` in `[from, to)`, found by text search (cheap) then confirmed in the tree. */

@@ -28,9 +28,9 @@ export interface CallInfo {
   /** Positional argument nodes (no keywords, no *args/**kwargs splats). */
   args: Node[];
   /** keyword argument name → value node. */
-  kwargs: Map<string, Node>;
+  kwargs: ReadonlyMap<string, Node>;
   /** keyword argument name → the whole `keyword_argument` node (for fixes that drop it). */
-  kwargNodes: Map<string, Node>;
+  kwargNodes: ReadonlyMap<string, Node>;
   /** True when the call has `*args` or `**kwargs` splats (argument positions are then uncertain). */
   hasSplat: boolean;
 }
@@ -89,6 +89,8 @@ export interface Semantic {
   isUserObject(receiver: Node): boolean;
   /** Enclosing function_definition, or null at module level. */
   scopeOf(node: Node): Node | null;
+  /** The `for` statements around `node` (header or body), innermost first, inside its function. */
+  forLoopsAround(node: Node): Node[];
   /** Range helper. */
   rangeOf(node: Node): Range;
 }

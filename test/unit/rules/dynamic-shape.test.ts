@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { at, findingsOf } from '../helpers';
+import { maskableIndex } from '../../../src/core/rules/util/ra';
 
 const model = (body: string) => `
   import torch
@@ -109,6 +110,32 @@ describe('dynamic-shape', () => {
         pos = x[x > 0]
       `);
       assert.deepEqual(f, []);
+    });
+    it('reads the index from the text first: a trailing comma keeps one index; slices, tuples and numbers are skipped', async () => {
+      const f = await findingsOf('NRN404', `
+        import torch
+        class Net(torch.nn.Module):
+            def forward(self, x):
+                keep = x > 0
+                a = x[keep,]
+                b = x[(keep), ]
+                c = x[ keep ]
+                d = x[keep[0] > 1]
+                e = x[:, keep]
+                g = x[keep, 0]
+                h = x[keep:]
+                i = x[-1]
+                j = x[1_000]
+                return a
+      `);
+      assert.deepEqual(at(f), [[5, 15], [6, 15], [7, 16], [8, 15]]);
+      assert.equal(maskableIndex('x[:, m]', 1), false);
+      assert.equal(maskableIndex('x[m, 0]', 1), false);
+      assert.equal(maskableIndex('x[m,  ]', 1), true);
+      assert.equal(maskableIndex('x[-12]', 1), false);
+      assert.equal(maskableIndex('x[f(a, b)]', 1), true);
+      assert.equal(maskableIndex('x[d["a:b"]]', 1), true);
+      assert.equal(maskableIndex('x[m', 1), true);
     });
   });
 

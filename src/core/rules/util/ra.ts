@@ -27,10 +27,44 @@ export const RA_DOCS = {
 export { same, chainOf, qnameAt, unparen, walk, findAll, someNode } from './nodes';
 import { same, unparen, findAll, someNode } from './nodes';
 
+/**
+ * Whether the subscript opened by the `[` at `open` can have a boolean mask as its index: one index that is
+ * not a slice and not a number. Model code is full of `x[:, :t]`, `x[0]`, `logits[:, -1, :]`; ruling them out
+ * on the text saves the tree lookups. Conservative: an unbalanced or very long index is kept.
+ */
+export function maskableIndex(text: string, open: number): boolean {
+  let depth = 0;
+  let comma = -1;
+  const limit = Math.min(text.length, open + 400);
+  for (let i = open + 1; i < limit; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 0x28 || ch === 0x5b || ch === 0x7b) depth++; // ( [ {
+    else if (ch === 0x29 || ch === 0x7d) depth--; // ) }
+    else if (ch === 0x5d) {
+      // ]
+      if (depth > 0) {
+        depth--;
+        continue;
+      }
+      // `x[a, b]` has two indices; `x[a,]` (a trailing comma) still has one.
+      if (comma >= 0 && text.slice(comma + 1, i).trim() !== '') return false;
+      return !/^\s*-?\d[\d_]*\s*$/.test(text.slice(open + 1, comma >= 0 ? comma : i));
+    } else if (ch === 0x27 || ch === 0x22 || ch === 0x23) return true; // a string or a comment: let the tree decide
+    else if (depth === 0 && ch === 0x3a) return false; // : a slice (or a walrus or lambda: not masks either)
+    else if (depth === 0 && ch === 0x2c) {
+      if (comma >= 0) return false;
+      comma = i;
+    }
+    if (depth < 0) return true;
+  }
+  return true;
+}
+
 const REGION_PATTERNS = {
-  // `x[…]` but not a list literal: the `[` follows a name, a call, a subscript or a string.
-  subscript: { re: /[\w)\]'"]\s*\[/g, token: '[', parents: new Set(['subscript']) },
-  condition: { re: /\b(?:if|elif|while)\b/g, token: null, parents: new Set(['if_statement', 'elif_clause', 'while_statement', 'conditional_expression']) },
+  // `x[…]` but not a list literal: the `[` follows a name, a call, a subscript or a string; and only
+  // subscripts whose index can be a mask (see `maskableIndex`).
+  subscript: { re: /[\w)\]'"]\s*\[/g, token: '[', parents: new Set(['subscript']), keep: maskableIndex },
+  condition: { re: /\b(?:if|elif|while)\b/g, token: null, parents: new Set(['if_statement', 'elif_clause', 'while_statement', 'conditional_expression']), keep: null },
 } as const;
 
 /**
@@ -40,13 +74,14 @@ const REGION_PATTERNS = {
  */
 export function regionNodes(ctx: RuleContext, region: Node, kind: keyof typeof REGION_PATTERNS): Node[] {
   return cached(ctx, `region:${kind}:${region.id}`, () => {
-    const { re, token, parents } = REGION_PATTERNS[kind];
+    const { re, token, parents, keep } = REGION_PATTERNS[kind];
     const seg = ctx.text.slice(region.startIndex, region.endIndex);
     const out: Node[] = [];
     const seen = new Set<number>();
     re.lastIndex = 0;
     for (let m = re.exec(seg); m; m = re.exec(seg)) {
       const at = region.startIndex + (token ? m.index + m[0].length - 1 : m.index);
+      if (keep && !keep(ctx.text, at)) continue;
       const tok = region.descendantForIndex(at, at + (token ? 1 : m[0].length));
       if (!tok || tok.type !== (token ?? m[0])) continue; // inside a string or a comment
       const p = tok.parent;
@@ -110,9 +145,9 @@ export function enclosing(node: Node, types: readonly string[], crossScopes = fa
   return null;
 }
 
-export function enclosingFunction(node: Node): Node | null {
-  for (let p = node.parent; p; p = p.parent) if (p.type === 'function_definition') return p;
-  return null;
+export function enclosingFunction(ctx: RuleContext, node: Node): Node | null {
+  // The semantic layer's block index answers this with range checks (a parent walk is a trip into the tree per level).
+  return ctx.sem.scopeOf(node);
 }
 
 /** Methods whose body is compiled model code (traced, compiled or run once per step). */
@@ -121,7 +156,7 @@ const MODEL_METHODS = new Set(['forward', 'training_step', 'validation_step', 't
 /** Inside a training/eval loop (possibly through a helper) or inside a model's `forward`-like method. */
 export function inModelCode(ctx: RuleContext, node: Node): boolean {
   if (ctx.sem.inHotLoop(node)) return true;
-  const fn = enclosingFunction(node);
+  const fn = enclosingFunction(ctx, node);
   const name = fn?.childForFieldName('name')?.text;
   return !!name && MODEL_METHODS.has(name);
 }
@@ -244,7 +279,7 @@ function tensorish(ctx: RuleContext, expr: Node, depth: number): boolean {
       if (ctx.sem.qualifiedName(e)) return false;
       if (hasBackward(ctx, e)) return true;
       if (boundToTensor(ctx, e, depth)) return true;
-      return isLoaderBatch(ctx, e) || isModelParam(e);
+      return isLoaderBatch(ctx, e) || isModelParam(ctx, e);
     }
     case 'binary_operator': {
       const l = e.childForFieldName('left');
@@ -267,8 +302,8 @@ function tensorish(ctx: RuleContext, expr: Node, depth: number): boolean {
 }
 
 /** A parameter (other than `self`) of a `forward`-like method: the model's input tensors. */
-function isModelParam(id: Node): boolean {
-  const fn = enclosingFunction(id);
+function isModelParam(ctx: RuleContext, id: Node): boolean {
+  const fn = enclosingFunction(ctx, id);
   const name = fn?.childForFieldName('name')?.text;
   if (!fn || !name || !MODEL_METHODS.has(name) || id.text === 'self') return false;
   const params = fn.childForFieldName('parameters');
@@ -302,9 +337,7 @@ function boundToTensor(ctx: RuleContext, e: Node, depth: number): boolean {
 
 /** `x` in `for x, y in train_loader:` (a batch drawn from a DataLoader). */
 function isLoaderBatch(ctx: RuleContext, id: Node): boolean {
-  for (let p = id.parent; p; p = p.parent) {
-    if (p.type === 'function_definition' || p.type === 'module') break;
-    if (p.type !== 'for_statement') continue;
+  for (const p of ctx.sem.forLoopsAround(id)) {
     const left = p.childForFieldName('left');
     if (!left || !someNode(left, (n) => n.type === 'identifier' && n.text === id.text)) continue;
     let right = p.childForFieldName('right');
