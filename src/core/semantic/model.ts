@@ -60,6 +60,11 @@ interface Assignment {
  */
 const NO_KWARGS: ReadonlyMap<string, Node> = new Map();
 
+/** A character of a Python identifier: [A-Za-z0-9_] or any non-ASCII one (`μ = 1`; the tree has the last word). */
+function isWordChar(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c >= 0x80;
+}
+
 class LazyCall implements CallInfo {
   readonly func: Node;
   readonly method: string | null = null;
@@ -306,39 +311,68 @@ export class SemanticModel implements Semantic {
     list = [];
     const parts = name.split('.');
     const last = parts[parts.length - 1];
-    // `name =`, `name: T =`, `name=` in a parameter default; not `==`.
-    const re = new RegExp(`\\b${escapeRe(last)}[ \\t]*(?::[^=\\n]*)?=(?!=)`, 'g');
     const rs = ranges ?? [[0, this.text.length] as const];
-    // One pass over the text; matches outside the ranges are dropped before touching the tree.
-    re.lastIndex = rs.length ? rs[0][0] : this.text.length;
-    const end = rs.length ? rs[rs.length - 1][1] : 0;
     let ri = 0;
-    for (let m = re.exec(this.text); m && m.index < end; m = re.exec(this.text)) {
-      while (ri < rs.length && rs[ri][1] <= m.index) ri++;
+    for (const at of this.assignmentCandidates(last)) {
+      // Candidates come sorted: drop those outside the ranges before touching the tree.
+      while (ri < rs.length && rs[ri][1] <= at) ri++;
       if (ri >= rs.length) break;
-      if (m.index < rs[ri][0]) {
-        re.lastIndex = rs[ri][0];
-        continue;
+      if (at < rs[ri][0]) continue;
+      const id = this.root.descendantForIndex(at, at + last.length);
+      if (!id || id.type !== 'identifier' || id.startIndex !== at) continue;
+      let lhs: Node = id;
+      const p0 = id.parent;
+      if (parts.length > 1) {
+        if (p0?.type !== 'attribute' || this.dottedName(p0) !== name) continue;
+        lhs = p0;
       }
-      {
-        const id = this.root.descendantForIndex(m.index, m.index + last.length);
-        if (!id || id.type !== 'identifier' || id.startIndex !== m.index) continue;
-        let lhs: Node = id;
-        const p0 = id.parent;
-        if (parts.length > 1) {
-          if (p0?.type !== 'attribute' || this.dottedName(p0) !== name) continue;
-          lhs = p0;
-        }
-        const p = lhs.parent;
-        if (!p) continue;
-        let rhs: Node | null = null;
-        if (p.type === 'assignment' && p.childForFieldName('left')?.id === lhs.id) rhs = p.childForFieldName('right');
-        else if ((p.type === 'default_parameter' || p.type === 'typed_default_parameter') && p.childForFieldName('name')?.id === lhs.id) rhs = p.childForFieldName('value');
-        if (rhs) list.push({ lhs, rhs, scope: this.scopeOf(lhs) });
-      }
+      const p = lhs.parent;
+      if (!p) continue;
+      let rhs: Node | null = null;
+      if (p.type === 'assignment' && p.childForFieldName('left')?.id === lhs.id) rhs = p.childForFieldName('right');
+      else if ((p.type === 'default_parameter' || p.type === 'typed_default_parameter') && p.childForFieldName('name')?.id === lhs.id) rhs = p.childForFieldName('value');
+      if (rhs) list.push({ lhs, rhs, scope: this.scopeOf(lhs) });
     }
     this.assigns.set(cacheKey, list);
     return list;
+  }
+
+  private assignIndex?: Map<string, number[]>;
+  /**
+   * Offsets of `word` written where an assignment can bind it: `word =`, `word: T =`, `word=` (a parameter
+   * default), never `==`. One pass over the file's `=` signs for every name (a regex per name and scope was
+   * most of the cost of tensor and constant lookups); the tree confirms each candidate.
+   */
+  private assignmentCandidates(word: string): readonly number[] {
+    if (!this.assignIndex) {
+      const index = new Map<string, number[]>();
+      const t = this.text;
+      const add = (end: number) => {
+        // The word that ends (after blanks) just before `end`.
+        let j = end - 1;
+        for (let c = t.charCodeAt(j); c === 0x20 || c === 0x09; c = t.charCodeAt(--j));
+        let s = j;
+        while (s >= 0 && isWordChar(t.charCodeAt(s))) s--;
+        if (s === j) return;
+        const w = t.slice(s + 1, j + 1);
+        const at = index.get(w);
+        if (!at) index.set(w, [s + 1]);
+        else if (at[at.length - 1] !== s + 1) at.push(s + 1);
+      };
+      for (let e = t.indexOf('='); e >= 0; e = t.indexOf('=', e + 1)) {
+        if (t[e + 1] === '=') {
+          e++;
+          continue;
+        }
+        // `word: T =` names the word before a `:` of the same line after which no `=` came.
+        const from = Math.max(t.lastIndexOf('\n', e - 1), t.lastIndexOf('=', e - 1)) + 1;
+        for (let c = t.indexOf(':', from); c >= 0 && c < e; c = t.indexOf(':', c + 1)) add(c);
+        add(e);
+      }
+      for (const at of index.values()) at.sort((x, y) => x - y);
+      this.assignIndex = index;
+    }
+    return this.assignIndex.get(word) ?? [];
   }
 
   /** Top-level statements other than functions: where module-level (and class-level) bindings live. */
