@@ -3,7 +3,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Rule, RuleContext } from './api';
 import type { Severity } from '../types';
-import { calledAcrossLinesAt } from './util/nodes';
+import { calledAcrossLinesAt, textHas } from './util/nodes';
 import { RA_DOCS, chainOf, conditionRoot, findAll, guardedByCudaCheck, isConditionOf, qnameAt, same, stringOf } from './util/ra';
 
 const CPU_BUILD = 'Neuron PyTorch wheels are CPU builds, so there is no CUDA runtime behind `torch.cuda`.';
@@ -267,6 +267,9 @@ const nvtx: Rule = {
   docs: RA_DOCS.debug,
   source: 'NRN-PT-009',
   triggers: ['range_push', 'range_pop', 'range', 'mark', 'emit_nvtx', 'nvtx'],
+  // Every NVTX API is spelled with `nvtx` somewhere in the file (`torch.cuda.nvtx.range`, `emit_nvtx`, the import):
+  // without it, the builtin `range(…)` and other `mark`s need no tree lookup.
+  gate: (text) => textHas(text, 'nvtx'),
   visit(hit, ctx) {
     if (hit.inString) return;
     if (hit.word === 'nvtx') {

@@ -171,6 +171,7 @@ const missingAllReduce: Rule = {
   source: 'NRN-PT-024',
   stackNote: 'On native TorchNeuron DDP and the standard torch.distributed handle gradient reduction, so the rule is off there.',
   triggers: ['step'],
+  requires: ['torch_xla'], // only files that import torch_xla: the engine does not even look up the other hits
   visit(hit, ctx) {
     if (hit.inString || !usesXla(ctx)) return;
     const call = ctx.sem.callOf(hit.node);

@@ -3,6 +3,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Rule, RuleContext } from './api';
 import type { CallInfo } from '../semantic/semantic';
+import { defNameAt } from './util/nodes';
 import { RA_DOCS, cached, regionNodes, enclosingFunction, fileHasCall, someNode, inModelCode, isForeignArray, isPerBatchFunction, isTensorish, same, unparen, usesXla } from './util/ra';
 
 const WHY_DYN =
@@ -123,6 +124,8 @@ const boolIndex: Rule = {
   stackNote: NOTE,
   // Scans the step loop / forward body (the index of a subscript is not a fixed word).
   triggers: ['backward', 'forward', 'no_grad', 'inference_mode'],
+  // `forward` only as a method being defined (`def forward`): calls and mentions need no tree lookup.
+  gate: (text, start, _end, word) => word !== 'forward' || defNameAt(text, start),
   visit(hit, ctx) {
     if (hit.inString || !ctx.sem.imports_('torch')) return;
     const region = regionOf(ctx, hit);
@@ -285,6 +288,8 @@ const controlFlow: Rule = {
   source: 'NRN-PT-022',
   stackNote: 'Native TorchNeuron is eager: only conditions inside `forward` (compiled code, where they are graph breaks) are reported there.',
   triggers: ['backward', 'forward', 'no_grad', 'inference_mode'],
+  // `forward` only as a method being defined (`def forward`): calls and mentions need no tree lookup.
+  gate: (text, start, _end, word) => word !== 'forward' || defNameAt(text, start),
   visit(hit, ctx) {
     if (hit.inString || !ctx.sem.imports_('torch')) return;
     if (ctx.target === 'native' && hit.word !== 'forward') return;
@@ -396,6 +401,7 @@ const partialBatch: Rule = {
   source: 'NRN-PT-051',
   stackNote: 'XLA only (files importing torch_xla); native eager mode runs the partial batch without a new compilation.',
   triggers: ['DataLoader'],
+  requires: ['torch_xla'], // only files that import torch_xla: the engine does not even look up the other hits
   visit(hit, ctx) {
     if (hit.inString || !usesXla(ctx)) return;
     const call = ctx.sem.callOf(hit.node);

@@ -198,6 +198,7 @@ const torchSave: Rule = {
   source: 'NRN-PT-026',
   stackNote: 'Native TorchNeuron tensors save like any other device tensors, so the rule is off there.',
   triggers: ['save'],
+  requires: ['torch_xla'], // only files that import torch_xla: the engine does not even look up the other hits
   visit(hit, ctx) {
     if (hit.inString || !usesXla(ctx)) return;
     const call = ctx.sem.callOf(hit.node);
@@ -329,6 +330,7 @@ const tensorInternals: Rule = {
   source: 'NRN-PT-038',
   stackNote: 'Only on xla, in files that import torch_xla.',
   triggers: [...INTERNALS],
+  requires: ['torch_xla'], // only files that import torch_xla: the engine does not even look up the other hits
   visit(hit, ctx) {
     if (hit.inString || !usesXla(ctx)) return;
     const call = ctx.sem.callOf(hit.node);

@@ -54,10 +54,6 @@ interface Assignment {
 }
 
 
-/**
- * A call's parts, computed on first use: most rules look at the method name or the qualified name
- * and stop there, so arguments are only unpacked (many trips into the wasm tree) when asked for.
- */
 const NO_KWARGS: ReadonlyMap<string, Node> = new Map();
 
 /** A character of a Python identifier: [A-Za-z0-9_] or any non-ASCII one (`μ = 1`; the tree has the last word). */
@@ -65,6 +61,10 @@ function isWordChar(c: number): boolean {
   return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c >= 0x80;
 }
 
+/**
+ * A call's parts, computed on first use: most rules look at the method name or the qualified name
+ * and stop there, so arguments are only unpacked (many trips into the wasm tree) when asked for.
+ */
 class LazyCall implements CallInfo {
   readonly func: Node;
   readonly method: string | null = null;

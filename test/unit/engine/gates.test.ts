@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { analyzeTree } from '../../../src/core/engine';
 import type { Rule } from '../../../src/core/rules/api';
 import { analyzer } from '../helpers';
+import { defNameAt, textHas } from '../../../src/core/rules/util/nodes';
 import { torchCorpus, torchProject } from '../../../bench/corpus';
 
 const root = path.resolve(__dirname, '../../..');
@@ -41,6 +42,13 @@ for i in range(3):
     k = int(loss)
     n = loss.item()
     a = loss.detach().cpu().numpy()
+class Net(torch.nn.Module):
+    def \\
+            forward(self, x):
+        y = x[x > 0]
+        return y
+with torch.cuda.nvtx.range("step"):
+    pass
 `;
 
 describe('engine: text gates', function () {
@@ -72,11 +80,22 @@ describe('engine: text gates', function () {
     }
     assert.ok(total > 200, `a real amount of findings was compared (${total})`);
   });
+  it('text helpers: a def name across a continuation, a word anywhere in the file', () => {
+    assert.equal(defNameAt('def forward(self):', 4), true);
+    assert.equal(defNameAt('async def  forward(self):', 11), true);
+    assert.equal(defNameAt('def \\\n    forward(self):', 10), true);
+    assert.equal(defNameAt('undef forward', 6), false);
+    assert.equal(defNameAt('self.forward(x)', 5), false);
+    assert.equal(defNameAt('forward(x)', 0), false);
+    assert.equal(textHas('import torch.cuda.nvtx as nv', 'nvtx'), true);
+    assert.equal(textHas('for i in range(3): pass', 'nvtx'), false);
+  });
+
   it('the traps file has the findings the gates must not drop', async () => {
     const a = await analyzer();
     const found = a.analyzeText(TRAPS, { target: 'xla' }).findings;
     const ids = new Set(found.map((f) => f.rule));
-    for (const id of ['NRN103', 'NRN104', 'NRN158', 'NRN351', 'NRN356']) assert.ok(ids.has(id), `${id} in ${[...ids].join(',')}`);
+    for (const id of ['NRN103', 'NRN104', 'NRN155', 'NRN158', 'NRN351', 'NRN356', 'NRN404']) assert.ok(ids.has(id), `${id} in ${[...ids].join(',')}`);
     // every integer ordinal: `.to(0)`, `.to(ordinal)`, `.to(  # …\n 2)`, `device=k`, `device=ordinal`
     const lines = found.filter((f) => f.rule === 'NRN103').map((f) => TRAPS.split('\n')[f.range.start.line]);
     for (const l of ['z = x.to(0)', 'z2 = x.to(ordinal)', '    2)', 'z4 = torch.zeros(2, device=k)', 'z5 = x.to(dtype=torch.float16, device=ordinal)']) assert.ok(lines.includes(l), `NRN103 on ${l}: ${JSON.stringify(lines)}`);
