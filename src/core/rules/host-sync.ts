@@ -49,8 +49,9 @@ function hostMethod(ctx: RuleContext, node: Node, method: string, requireTensor:
   const call = ctx.sem.callOf(node);
   if (!call || call.method !== method || !call.receiver || call.qname) return null;
   if (!ctx.sem.imports_('torch')) return null;
-  if (ctx.sem.isUserObject(call.receiver) || isForeignArray(ctx, call.receiver)) return null;
+  // The loop first: it is answered from the block index, while the receiver checks follow assignments.
   if (!ctx.sem.inHotLoop(node) || inPeriodicBlock(node)) return null;
+  if (ctx.sem.isUserObject(call.receiver) || isForeignArray(ctx, call.receiver)) return null;
   // `x.cpu().numpy()`: the copy happened at `.cpu()`, which is reported there.
   if (alreadyOnHost(ctx, call.receiver)) return null;
   if (requireTensor && !isTensorish(ctx, call.receiver)) {
@@ -229,10 +230,13 @@ const castInLoop: Rule = {
     if (hit.inString || !isCalledText(ctx.text, hit.node) || isAttributeText(ctx.text, hit.node) || !ctx.sem.imports_('torch')) return;
     const call = ctx.sem.callOf(hit.node);
     if (!call || call.func.type !== 'identifier' || call.args.length !== 1 || ctx.sem.qualifiedName(call.func)) return;
+    if (LITERALS.has(call.args[0].type)) return; // `float("-inf")`, `int(2)`: no tensor, no need to ask about loops
     if (!ctx.sem.inHotLoop(hit.node) || inPeriodicBlock(hit.node) || !isTensorish(ctx, call.args[0])) return;
     ctx.report(call.node);
   },
 };
+
+const LITERALS = new Set(['string', 'concatenated_string', 'integer', 'float', 'true', 'false', 'none']);
 
 const TRACKERS = /^(?:wandb\.log|mlflow\.log_metrics?|neptune\.\w+|clearml\.\w+|comet_ml\.\w+)$/;
 const trackerInLoop: Rule = {

@@ -162,7 +162,9 @@ export class SemanticModel implements Semantic {
     const seen = new Set<number>();
     for (let m = re.exec(this.text); m; m = re.exec(this.text)) {
       const kw = m.index;
-      const lineStart = Math.max(this.text.lastIndexOf('\n', kw - 1), this.text.lastIndexOf('\r', kw - 1)) + 1;
+      // Back to the line break (a search for '\r' in a file without one would run to its start).
+      let lineStart = kw;
+      for (let c = this.text.charCodeAt(lineStart - 1); lineStart > 0 && c !== 10 && c !== 13; c = this.text.charCodeAt(--lineStart - 1));
       if (!IMPORT_PREFIX.test(this.text.slice(lineStart, kw))) continue;
       let st: Node | null = this.root.descendantForIndex(kw, kw + 6);
       while (st && st.type !== 'import_statement' && st.type !== 'import_from_statement' && st.type !== 'module') st = st.parent;

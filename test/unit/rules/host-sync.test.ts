@@ -146,7 +146,7 @@ describe('host-sync', () => {
       assert.deepEqual(at(f), [[8, 14], [9, 15]]);
     });
     it('does not fire on Python values, the enumerate index, or x.float()', async () => {
-      assert.deepEqual(await findingsOf('NRN356', loop('lr = float(args.lr)\n        n = int(step)\n        h = out.float()\n        k = int(len(x))')), []);
+      assert.deepEqual(await findingsOf('NRN356', loop('lr = float(args.lr)\n        n = int(step)\n        h = out.float()\n        k = int(len(x))\n        m = float("-inf")\n        q = int(2)')), []);
     });
   });
 
