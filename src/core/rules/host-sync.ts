@@ -4,7 +4,7 @@ import type { Node } from 'web-tree-sitter';
 import type { RuleContext } from './api';
 import type { CallInfo } from '../semantic/semantic';
 import { DOCS } from './util/docs';
-import { attributeAt, calledAt, isAttributeText, isCalledText, isMethodCallText, methodCallAt } from './util/nodes';
+import { attributeAt, calledAt, isAttributeText, isCalledText, isMethodCallText, methodCallAt, textHas } from './util/nodes';
 import { RA_DOCS, alreadyOnHost, inPeriodicBlock, isForeignArray, isTensorish, unparen } from './util/ra';
 
 const itemInLoop: Rule = {
@@ -75,6 +75,7 @@ function methodRule(id: string, name: string, method: string, title: string, mes
     source: 'NRN-PT-021',
     stackNote: OFF_NATIVE,
     triggers: [method],
+    gate: (text, start, end) => methodCallAt(text, start, end),
     visit(hit, ctx) {
       if (hit.inString || !isMethodCallText(ctx.text, hit.node)) return;
       const call = hostMethod(ctx, hit.node, method, requireTensor);
@@ -104,6 +105,8 @@ const cpuInLoop: Rule = {
     false,
   ),
   triggers: ['cpu', 'to'],
+  // `.to(…)` reaches the host only through a "cpu" string, which constant resolution reads from this file.
+  gate: (text, start, end, word) => methodCallAt(text, start, end) && (word !== 'to' || textHas(text, 'cpu')),
   visit(hit, ctx) {
     if (hit.inString || !isMethodCallText(ctx.text, hit.node)) return;
     if (hit.word === 'to') {
@@ -131,6 +134,7 @@ const numpyInLoop: Rule = {
     false,
   ),
   triggers: ['numpy', 'asarray', 'array'],
+  gate: undefined, // `asarray(t)` may be imported bare, and `.numpy()` is found through the tree
   visit(hit, ctx) {
     if (hit.inString) return;
     if (hit.word === 'numpy') {

@@ -86,6 +86,10 @@ describe('host-sync', () => {
       const f = await findingsOf('NRN353', loop('a = out.detach().cpu()\n        b = loss.to("cpu")'));
       assert.deepEqual(at(f), [[8, 22], [9, 14]]);
     });
+    it('follows a "cpu" string through a name, and a call split across lines', async () => {
+      const f = await findingsOf('NRN353', loop('host = "cpu"\n        b = loss.to(host)\n        c = loss.to(\n            device=host)'));
+      assert.deepEqual(at(f), [[9, 14], [10, 14]]);
+    });
     it('does not fire on user classes, model.to(device), or outside the loop', async () => {
       const f = await findingsOf('NRN353', `
         import torch
@@ -108,6 +112,10 @@ describe('host-sync', () => {
     it('fires on .numpy() and np.asarray of a tensor', async () => {
       const f = await findingsOf('NRN354', loop('a = out.detach().numpy()\n        b = np.asarray(loss)'));
       assert.deepEqual(at(f), [[8, 22], [9, 9]]);
+    });
+    it('fires on a bare asarray imported from numpy', async () => {
+      const bare = loop('b = asarray(loss)').replace('import numpy as np', 'import numpy as np\n    from numpy import asarray');
+      assert.deepEqual(at(await findingsOf('NRN354', bare)), [[9, 9]]);
     });
     it('does not fire on numpy arrays, pandas, strings or outside loops', async () => {
       assert.deepEqual(await findingsOf('NRN354', loop('c = np.asarray([1, 2])\n        d = df.values\n        s = "x.numpy()"')), []);
