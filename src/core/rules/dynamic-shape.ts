@@ -155,6 +155,14 @@ function firstVisit(ctx: RuleContext, rule: string, region: Node): boolean {
 
 /** The code a region-scanning rule looks at for this hit: the train loop around a backward, a forward body, a no_grad block. */
 function regionOf(ctx: RuleContext, hit: { word: string; node: Node }): Node | null {
+  // NRN404 and NRN406 ask for the same hits: found once.
+  const memo = cached(ctx, 'regionOf', () => new Map<number, Node | null>());
+  let r = memo.get(hit.node.startIndex);
+  if (r === undefined) memo.set(hit.node.startIndex, (r = findRegion(ctx, hit)));
+  return r;
+}
+
+function findRegion(ctx: RuleContext, hit: { word: string; node: Node }): Node | null {
   const n = hit.node;
   if (hit.word === 'backward') {
     const call = ctx.sem.callOf(n);
