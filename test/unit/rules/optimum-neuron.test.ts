@@ -59,6 +59,14 @@ describe('optimum-neuron', () => {
       assert.deepEqual(await findingsOf('NRN801', shadow), []);
       assert.deepEqual(await findingsOf('NRN801', TRAIN, 'native'), []);
     });
+    it('treats a module-level assignment or def of the name as a rebinding, and nothing else', async () => {
+      const head = 'from transformers import Trainer\n';
+      assert.deepEqual(await findingsOf('NRN801', `${head}Trainer = dict\nt = Trainer(model=m)\n`), []);
+      assert.deepEqual(await findingsOf('NRN801', `${head}async def Trainer(model):\n    pass\nt = Trainer(model=m)\n`), []);
+      // A longer name, an indented assignment, a comparison: the import still stands.
+      const kept = `${head}TrainerX = 1\ndef f():\n    Trainer = 2\nif Trainer == 3:\n    pass\nt = Trainer(model=m)\n`;
+      assert.deepEqual(at(await findingsOf('NRN801', kept)), [[7, 5]]);
+    });
   });
 
   describe('NRN802 TrainingArguments', () => {

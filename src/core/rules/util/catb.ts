@@ -423,9 +423,21 @@ export function isShadowed(ctx: RuleContext, name: string): boolean {
   if (!m) shadowCache.set(ctx.sem, (m = new Map()));
   let v = m.get(name);
   if (v === undefined) {
-    const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    v = new RegExp(`^[ \\t]*(?:class|(?:async[ \\t]+)?def)[ \\t]+${esc}\\b|^${esc}[ \\t]*=[^=]`, 'm').test(ctx.text);
+    if (/^\w+$/.test(name)) {
+      // One pass over the file for every name asked about (a regex per name scanned the file each time).
+      let names = definedNames.get(ctx.sem);
+      if (!names) {
+        names = new Set();
+        for (const d of ctx.text.matchAll(/^[ \t]*(?:class|(?:async[ \t]+)?def)[ \t]+(\w+)|^(\w+)[ \t]*=[^=]/gm)) names.add(d[1] ?? d[2]);
+        definedNames.set(ctx.sem, names);
+      }
+      v = names.has(name);
+    } else {
+      const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      v = new RegExp(`^[ \\t]*(?:class|(?:async[ \\t]+)?def)[ \\t]+${esc}\\b|^${esc}[ \\t]*=[^=]`, 'm').test(ctx.text);
+    }
     m.set(name, v);
   }
   return v;
 }
+const definedNames = new WeakMap<object, Set<string>>();
