@@ -30,11 +30,18 @@ const cudaMethod: Rule = {
     if (!call || call.method !== 'cuda' || !call.receiver) return;
     if (call.qname?.startsWith('torch.cuda')) return; // module attribute, not a method (e.g. torch.cuda())
     if (ctx.sem.isUserObject(call.receiver)) return;
-    const message =
-      ctx.target === 'native'
-        ? `\`.cuda()\` needs a CUDA device; ${CPU_BUILD} Use \`.to("neuron")\` (or \`torch.accelerator\`).`
+    const instead = ctx.target === 'native' ? '`.to("neuron")` (or `torch.accelerator`)' : '`.to(device)` with `device = torch_xla.device()`';
+    // Behind `if torch.cuda.is_available():` the call is skipped on Neuron: the code around it decides where things run.
+    const guarded = guardedByCudaCheck(call.node);
+    const message = guarded
+      ? `\`.cuda()\` sits behind a CUDA check, so it never runs on Neuron (the other branch does). To place the model or tensor on Neuron, use ${instead}.`
+      : ctx.target === 'native'
+        ? `\`.cuda()\` needs a CUDA device; ${CPU_BUILD} Use ${instead}.`
         : undefined;
-    ctx.report({ start: ctx.sem.rangeOf(hit.node).start, end: ctx.sem.rangeOf(call.node).end }, { message, data: { receiver: call.receiver.text, hasArgs: call.args.length > 0 } });
+    ctx.report(
+      { start: ctx.sem.rangeOf(hit.node).start, end: ctx.sem.rangeOf(call.node).end },
+      { message, severity: guarded ? 'info' : undefined, data: { receiver: call.receiver.text, hasArgs: call.args.length > 0 } },
+    );
   },
 };
 

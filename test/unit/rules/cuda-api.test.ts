@@ -33,6 +33,20 @@ describe('cuda-api', () => {
       assert.deepEqual(f.map((x) => x.severity), ['info', 'info', 'error']);
       assert.match(f[0].message, /behind a CUDA check/);
     });
+    it('sees the CUDA test inside an and (or in every part of an or), never a negated one', async () => {
+      const f = await findingsOf('NRN151', `
+        import torch
+        if args.gpu is not None and torch.cuda.is_available():
+            torch.cuda.set_device(args.gpu)
+        if (use_cuda or args.gpu) and rank == 0:
+            torch.cuda.synchronize()
+        if use_cuda or args.cpu:
+            torch.cuda.synchronize()
+        if args.gpu is not None and not torch.cuda.is_available():
+            torch.cuda.synchronize()
+      `);
+      assert.deepEqual(f.map((x) => [x.range.start.line, x.severity]), [[2, 'info'], [4, 'info'], [6, 'error'], [8, 'error']]);
+    });
     it('resolves aliases and names the native replacement', async () => {
       const f = await findingsOf('NRN151', `
         import torch as T

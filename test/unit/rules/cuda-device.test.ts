@@ -13,6 +13,22 @@ describe('cuda-device', () => {
       assert.deepEqual(at(f), [[2, 31], [4, 7]]);
       assert.equal(f[0].data?.receiver, 'torch.nn.Linear(2, 2)');
     });
+    it('reports calls behind a CUDA check as info: they never run on Neuron', async () => {
+      const f = await findingsOf('NRN101', `
+        import torch
+        if torch.cuda.is_available():
+            model.cuda()
+        elif args.gpu is not None and torch.cuda.is_available():
+            model = model.cuda(args.gpu)
+        if not torch.cuda.is_available():
+            model.cuda()
+        images = images.cuda(non_blocking=True) if use_cuda else images
+        model.cuda()
+      `);
+      assert.deepEqual(f.map((x) => [x.range.start.line, x.severity]), [[2, 'info'], [4, 'info'], [6, 'error'], [7, 'info'], [8, 'error']]);
+      assert.match(f[0].message, /behind a CUDA check/);
+      assert.ok(f.every((x) => x.fixable));
+    });
     it('names the native device on the native stack', async () => {
       const [f] = await findingsOf('NRN101', 'import torch\nx = torch.zeros(1).cuda()\n', 'native');
       assert.match(f.message, /"neuron"/);

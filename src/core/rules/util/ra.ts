@@ -480,12 +480,28 @@ export function guardedByCudaCheck(node: Node): boolean {
     if (p.type === 'if_statement' || p.type === 'elif_clause') {
       const body = p.childForFieldName('consequence');
       const cond = p.childForFieldName('condition');
-      if (body && same(body, child) && cond && /cuda|gpu/i.test(cond.text) && !/\bnot\b/.test(cond.text)) return true;
+      if (body && same(body, child) && cond && isCudaCheck(cond)) return true;
     }
     if (p.type === 'conditional_expression' && same(p.namedChildren[0], child)) {
       const cond = p.namedChildren[1];
-      if (cond && /cuda|gpu/i.test(cond.text) && !/\bnot\b/.test(cond.text)) return true;
+      if (cond && isCudaCheck(cond)) return true;
     }
   }
   return false;
+}
+
+/**
+ * A condition that holds only with CUDA: a positive test (`torch.cuda.is_available()`, `use_cuda`,
+ * `device.type == "cuda"`), or an `and` with one (`args.gpu is not None and torch.cuda.is_available()`),
+ * or an `or` of them. A negated test (`not use_cuda`) is not one.
+ */
+function isCudaCheck(cond: Node): boolean {
+  const e = unparen(cond);
+  if (e.type === 'boolean_operator') {
+    const l = e.childForFieldName('left');
+    const r = e.childForFieldName('right');
+    if (!l || !r) return false;
+    return e.childForFieldName('operator')?.type === 'and' ? isCudaCheck(l) || isCudaCheck(r) : isCudaCheck(l) && isCudaCheck(r);
+  }
+  return /cuda|gpu/i.test(e.text) && !/\bnot\b/.test(e.text);
 }
