@@ -15,6 +15,8 @@ function backendSink(ctx: RuleContext, str: Node): CallInfo | null {
   const isSink = (a: { call: CallInfo; index: number | null; keyword: string | null }) =>
     (a.call.qname !== null && PG_CALLS.has(a.call.qname) && (a.keyword === 'backend' || (a.index === 0 && a.call.qname.endsWith('init_process_group')))) ||
     (a.keyword === 'ddp_backend' && /(?:TrainingArguments|Config)$/.test(a.call.qname ?? ''));
+  // argparse: add_argument("--dist-backend", default="nccl"), later init_process_group(backend=args.dist_backend).
+  if (direct?.keyword === 'default' && direct.call.method === 'add_argument' && direct.call.args.some((a) => a.type === 'string' && /backend/i.test(a.text))) return direct.call;
   if (direct) return isSink(direct) ? direct.call : null;
   const p = used.parent;
   if (p?.type === 'assignment' && p.childForFieldName('right')?.id === used.id) {

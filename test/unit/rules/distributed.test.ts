@@ -17,6 +17,17 @@ describe('distributed', () => {
       assert.equal(f[0].data?.import, 'torch_xla.distributed.xla_backend');
       assert.equal(f[0].fixable, true);
     });
+    it('fires on an argparse default for a backend option, not for other options', async () => {
+      const f = await findingsOf('NRN251', `
+        import argparse
+        import torch.distributed as dist
+        p = argparse.ArgumentParser()
+        p.add_argument("--dist-backend", default="nccl", type=str)
+        p.add_argument("--comm", default="nccl")
+        p.add_argument("--backend", help="nccl or gloo")
+      `);
+      assert.deepEqual(at(f), [[4, 42]]);
+    });
     it('names the neuron backend on native', async () => {
       const [f] = await findingsOf('NRN251', 'import torch.distributed as dist\ndist.init_process_group(backend="nccl")\n', 'native');
       assert.equal(f.data?.replacement, 'neuron');
