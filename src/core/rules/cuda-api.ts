@@ -3,7 +3,8 @@
 import type { Node } from 'web-tree-sitter';
 import type { Rule, RuleContext } from './api';
 import type { Severity } from '../types';
-import { calledAcrossLinesAt, textHas } from './util/nodes';
+import { calledAcrossLinesAt } from './util/nodes';
+import { perText } from '../text';
 import { RA_DOCS, chainOf, conditionRoot, findAll, guardedByCudaCheck, isConditionOf, qnameAt, same, stringOf } from './util/ra';
 
 const CPU_BUILD = 'Neuron PyTorch wheels are CPU builds, so there is no CUDA runtime behind `torch.cuda`.';
@@ -269,7 +270,7 @@ const nvtx: Rule = {
   triggers: ['range_push', 'range_pop', 'range', 'mark', 'emit_nvtx', 'nvtx'],
   // Every NVTX API is spelled with `nvtx` somewhere in the file (`torch.cuda.nvtx.range`, `emit_nvtx`, the import):
   // without it, the builtin `range(…)` and other `mark`s need no tree lookup.
-  gate: (text) => textHas(text, 'nvtx'),
+  gate: (text) => mentionsNvtx(text),
   visit(hit, ctx) {
     if (hit.inString) return;
     if (hit.word === 'nvtx') {
@@ -288,6 +289,8 @@ const nvtx: Rule = {
     ctx.report(call.func, { data: { api: q } });
   },
 };
+
+const mentionsNvtx = perText((text) => text.includes('nvtx'));
 
 const NVIDIA_MODULES = new Set(['pynvml', 'GPUtil', 'nvidia_smi', 'py3nvml', 'gpustat', 'nvitop']);
 const nvidiaTools: Rule = {

@@ -4,7 +4,8 @@ import type { Node } from 'web-tree-sitter';
 import type { RuleContext } from './api';
 import type { CallInfo } from '../semantic/semantic';
 import { DOCS } from './util/docs';
-import { attributeAt, calledAt, isAttributeText, isCalledText, isMethodCallText, methodCallAt, textHas } from './util/nodes';
+import { attributeAt, calledAt, isAttributeText, isCalledText, isMethodCallText, methodCallAt } from './util/nodes';
+import { perText } from '../text';
 import { RA_DOCS, alreadyOnHost, inPeriodicBlock, isForeignArray, isTensorish, unparen } from './util/ra';
 
 const itemInLoop: Rule = {
@@ -95,6 +96,7 @@ const tolistInLoop = methodRule(
   (call) => call.args.length === 0,
 );
 
+const mentionsCpu = perText((text) => text.includes('cpu'));
 const cpuInLoop: Rule = {
   ...methodRule(
     'NRN353',
@@ -106,7 +108,7 @@ const cpuInLoop: Rule = {
   ),
   triggers: ['cpu', 'to'],
   // `.to(…)` reaches the host only through a "cpu" string, which constant resolution reads from this file.
-  gate: (text, start, end, word) => methodCallAt(text, start, end) && (word !== 'to' || textHas(text, 'cpu')),
+  gate: (text, start, end, word) => methodCallAt(text, start, end) && (word !== 'to' || mentionsCpu(text)),
   visit(hit, ctx) {
     if (hit.inString || !isMethodCallText(ctx.text, hit.node)) return;
     if (hit.word === 'to') {

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { analyzeTree } from '../../../src/core/engine';
 import type { Rule } from '../../../src/core/rules/api';
 import { analyzer } from '../helpers';
-import { defNameAt, textHas } from '../../../src/core/rules/util/nodes';
+import { defNameAt } from '../../../src/core/rules/util/nodes';
 import { torchCorpus, torchProject } from '../../../bench/corpus';
 
 const root = path.resolve(__dirname, '../../..');
@@ -80,15 +80,13 @@ describe('engine: text gates', function () {
     }
     assert.ok(total > 200, `a real amount of findings was compared (${total})`);
   });
-  it('text helpers: a def name across a continuation, a word anywhere in the file', () => {
+  it('text helper: a def name across a continuation', () => {
     assert.equal(defNameAt('def forward(self):', 4), true);
     assert.equal(defNameAt('async def  forward(self):', 11), true);
     assert.equal(defNameAt('def \\\n    forward(self):', 10), true);
     assert.equal(defNameAt('undef forward', 6), false);
     assert.equal(defNameAt('self.forward(x)', 5), false);
     assert.equal(defNameAt('forward(x)', 0), false);
-    assert.equal(textHas('import torch.cuda.nvtx as nv', 'nvtx'), true);
-    assert.equal(textHas('for i in range(3): pass', 'nvtx'), false);
   });
 
   it('the traps file has the findings the gates must not drop', async () => {

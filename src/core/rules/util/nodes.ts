@@ -80,19 +80,6 @@ export function defNameAt(text: string, start: number): boolean {
   return i >= 2 && text.startsWith('def', i - 2) && !/\w/.test(text[i - 3] ?? '');
 }
 
-/** Text-only: whether `word` occurs anywhere in `text` (remembered for the last text: gates ask once per hit). */
-export function textHas(text: string, word: string): boolean {
-  if (text !== lastText) {
-    lastText = text;
-    lastWords.clear();
-  }
-  let v = lastWords.get(word);
-  if (v === undefined) lastWords.set(word, (v = text.includes(word)));
-  return v;
-}
-let lastText = '';
-const lastWords = new Map<string, boolean>();
-
 /** Text-only, by offsets: `(` follows `end` (spaces and tabs aside). */
 export function calledAt(text: string, end: number): boolean {
   let j = end;
