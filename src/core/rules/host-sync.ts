@@ -279,7 +279,12 @@ const trackerInLoop: Rule = {
         }
       } else if (isTensorish(ctx, e)) values.push(e);
     }
-    for (const v of values) ctx.report(v, { data: { tracker: call.func.text } });
+    // A metric needs every batch, so "every N steps" is the wrong advice there: keep the batches on the device.
+    const message =
+      hit.word === 'add_batch'
+        ? '`metric.add_batch` converts device tensors to numpy every step, which cuts the lazy XLA graph and copies to the host each iteration. Collect predictions and labels on the device (e.g. a list of tensors, `torch.cat` after the loop) and add them once after the loop, or hand each batch to `xm.add_step_closure`.'
+        : undefined;
+    for (const v of values) ctx.report(v, { message, data: { tracker: call.func.text } });
   },
 };
 

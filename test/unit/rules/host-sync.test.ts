@@ -164,6 +164,9 @@ describe('host-sync', () => {
       assert.deepEqual(at(f), [[9, 24], [10, 31]]);
       const m = await findingsOf('NRN357', loop('metric.add_batch(predictions=out.argmax(-1), references=y)'));
       assert.deepEqual(at(m), [[8, 34], [8, 61]]);
+      // A metric needs every batch: the advice is to collect on the device, not to log every N steps.
+      assert.match(m[0].message, /add them once after the loop/);
+      assert.doesNotMatch(m[0].message, /every N steps/);
     });
     it('does not fire on Python values, math.log, or outside loops', async () => {
       const code = loop('wandb.log({"loss": loss.item()})\n        y = math.log(2)\n        writer.add_scalar("lr", lr, step)').replace('import numpy as np', 'import numpy as np\n    import wandb, math');
