@@ -6,6 +6,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Rule, RuleContext, RuleMeta } from './api';
 import type { CallInfo } from '../semantic/semantic';
 import { OPTN, chainOf, importStatementOf, isShadowed, keywordArgOf, qnameAt, same, stringsOf, truthy } from './util/catb';
+import { methodCallAt } from './util/nodes';
 
 const XLA_ONLY = { xla: 'error', native: 'off' } as const;
 const XLA_WARN = { xla: 'warning', native: 'off' } as const;
@@ -252,9 +253,22 @@ const evaluation: Rule = {
   docs: QUICKSTART,
   source: 'NRN-HF-001',
   stackNote: NATIVE_NOTE,
-  triggers: ['eval_dataset', 'compute_metrics', ...EVAL_ARGS],
+  triggers: ['eval_dataset', 'compute_metrics', ...EVAL_ARGS, 'evaluate', 'predict'],
+  gate: (text, start, end, word) => (word !== 'evaluate' && word !== 'predict') || methodCallAt(text, start, end),
   visit(hit, ctx) {
     if (hit.inString) return;
+    if (hit.word === 'evaluate' || hit.word === 'predict') {
+      // `trainer.evaluate()` / `trainer.predict(ds)` on a trainer built in this file: NeuronTrainer raises there.
+      const call = ctx.sem.callOf(hit.node);
+      const recv = call?.method === hit.word && call.receiver ? ctx.sem.dottedName(call.receiver) : null;
+      if (!call || !recv) return;
+      const built = ctx.sem.assignmentsOf(recv, call.node).some((r) => r.type === 'call' && isTrainerClass(ctx.sem.call(r).qname));
+      if (!built) return;
+      ctx.report(call.func, {
+        message: `\`${call.func.text}()\` raises on NeuronTrainer (evaluate and predict are not supported). Evaluate the saved checkpoints in a separate script, e.g. with a compiled inference model.`,
+      });
+      return;
+    }
     const kw = keywordArgOf(hit.node);
     const value = kw?.childForFieldName('value');
     if (!kw || !value) return;

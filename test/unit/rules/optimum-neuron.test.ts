@@ -181,6 +181,32 @@ describe('optimum-neuron', () => {
       `);
       assert.deepEqual(at(f), [[2, 42], [2, 65], [6, 5], [7, 5]]);
     });
+    it('fires on evaluate()/predict() of a trainer built in the file', async () => {
+      const f = await findingsOf('NRN808', `
+        from transformers import Trainer
+        from optimum.neuron import NeuronTrainer
+        trainer = Trainer(model=m, args=args)
+        trainer.train()
+        metrics = trainer.evaluate()
+        out = trainer.predict(test_ds)
+        nt = NeuronTrainer(model=m, args=args)
+        nt.evaluate()
+      `);
+      assert.deepEqual(at(f), [[5, 11], [6, 7], [8, 1]]);
+      assert.match(f[0].message, /trainer\.evaluate\(\)` raises on NeuronTrainer/);
+    });
+    it('ignores evaluate()/predict() of other objects', async () => {
+      const f = await findingsOf('NRN808', `
+        from transformers import Trainer
+        import evaluate
+        metric = evaluate.load("accuracy")
+        model.predict(x)
+        m = metric.compute()
+        r = evaluate(model)
+        clf.evaluate(x, y)
+      `);
+      assert.deepEqual(at(f), []);
+    });
     it('ignores eval_strategy="no", eval_dataset=None and other calls', async () => {
       const f = await findingsOf('NRN808', `
         from transformers import Trainer, TrainingArguments
