@@ -30,6 +30,24 @@ describe('host-sync', () => {
       `);
       assert.deepEqual(at(f), [[6, 17], [11, 31]]);
     });
+    it('treats `step % N == 0` as periodic logging, unless N can only be 1 (every step)', async () => {
+      const code = (n: string) => `
+        import torch
+        log_interval = ${n}
+        for step, batch in enumerate(loader):
+            loss = model(batch).sum()
+            loss.backward()
+            optimizer.step()
+            if step % log_interval == 0:
+                print(loss.item())
+            if step % 1 == 0:
+                last = loss.item()
+      `;
+      assert.deepEqual(at(await findingsOf('NRN351', code('1'))), [[8, 20], [10, 21]]);
+      assert.deepEqual(at(await findingsOf('NRN351', code('10'))), [[10, 21]]);
+      assert.deepEqual(at(await findingsOf('NRN351', code('args.log_interval'))), [[10, 21]]);
+      assert.deepEqual(at(await findingsOf('NRN351', code('1 if debug else 50'))), [[10, 21]]);
+    });
     it('does not fire outside loops, in plain loops, on user classes, numpy, or on the native stack', async () => {
       const code = `
         import torch

@@ -448,16 +448,25 @@ export function localFunctionsCalledIn(ctx: RuleContext, region: Node): Node[] {
 }
 
 /** Inside the body of `if step % N == 0:` in the loop: periodic logging, the recommended remedy. */
-export function inPeriodicBlock(node: Node): boolean {
+export function inPeriodicBlock(ctx: RuleContext, node: Node): boolean {
   for (let p = node.parent; p; p = p.parent) {
     if (p.type === 'for_statement' || p.type === 'while_statement' || p.type === 'function_definition' || p.type === 'lambda') return false;
     if (p.type !== 'if_statement' && p.type !== 'elif_clause') continue;
     const body = p.childForFieldName('consequence');
     const cond = p.childForFieldName('condition');
     if (!body || !cond || node.startIndex < body.startIndex || node.endIndex > body.endIndex) continue;
-    if (someNode(cond, (n) => n.type === 'binary_operator' && n.childForFieldName('operator')?.text === '%')) return true;
+    if (someNode(cond, (n) => n.type === 'binary_operator' && n.childForFieldName('operator')?.text === '%' && !everyStep(ctx, n.childForFieldName('right')))) return true;
   }
   return false;
+}
+
+/** `step % 1`: a modulus that can only be 1 (`log_interval = 1`, nanoGPT's default) is true at every step. */
+function everyStep(ctx: RuleContext, modulus: Node | null): boolean {
+  if (!modulus) return false;
+  const v = ctx.sem.constValue(modulus);
+  if (!v) return false;
+  const options = v.kind === 'union' ? v.options : [v];
+  return options.every((o) => o.kind === 'num' && o.value === 1);
 }
 
 /** The expression already went through a host copy (`x.cpu()`, `.numpy()`, `.item()`, `.to("cpu")`). */
