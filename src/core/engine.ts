@@ -148,7 +148,7 @@ export function analyzeTree(tree: ParsedModule, text: string, options: AnalyzeOp
         message: o.message ?? rule.message,
         range,
         related: o.related ? [...o.related] : [],
-        fixable: !!rule.fixable,
+        fixable: !!rule.fixable && o.fixable !== false,
         docs: rule.docs,
         ...(o.data ? { data: o.data } : {}),
       };

@@ -56,6 +56,8 @@ export interface ReportOptions {
   data?: Record<string, string | number | boolean | null>;
   /** Override the per-target severity for this occurrence. */
   severity?: Severity;
+  /** False when this occurrence has no automatic fix although the rule's other findings do. */
+  fixable?: boolean;
 }
 
 export interface RuleContext {

@@ -194,6 +194,7 @@ describe('optimum-neuron', () => {
       `);
       assert.deepEqual(at(f), [[5, 11], [6, 7], [8, 1]]);
       assert.match(f[0].message, /trainer\.evaluate\(\)` raises on NeuronTrainer/);
+      assert.ok(f.every((x) => !x.fixable), 'no automatic fix for the calls');
     });
     it('ignores evaluate()/predict() of other objects', async () => {
       const f = await findingsOf('NRN808', `
