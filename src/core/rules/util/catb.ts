@@ -13,6 +13,8 @@ export const OPTN = 'https://huggingface.co/docs/optimum-neuron/';
 
 export { same, chainOf, qnameAt } from './nodes';
 import { same, chainOf } from './nodes';
+import { cached } from './ra';
+import { escapeRe } from '../../text';
 
 /** The import statement enclosing `node`, if any. */
 export function importStatementOf(node: Node): Node | null {
@@ -412,32 +414,23 @@ export function valueForKey(sem: Semantic, str: Node): Node | null {
   return null;
 }
 
-const shadowCache = new WeakMap<object, Map<string, boolean>>();
 /**
  * True when the file itself defines `name` (class, def, or a module-level assignment), which
  * rebinds an imported name of the same spelling. The semantic layer resolves `name` to its import
  * regardless (see the report), so the HF rules check this before trusting the qualified name.
  */
 export function isShadowed(ctx: RuleContext, name: string): boolean {
-  let m = shadowCache.get(ctx.sem);
-  if (!m) shadowCache.set(ctx.sem, (m = new Map()));
-  let v = m.get(name);
-  if (v === undefined) {
-    if (/^\w+$/.test(name)) {
-      // One pass over the file for every name asked about (a regex per name scanned the file each time).
-      let names = definedNames.get(ctx.sem);
-      if (!names) {
-        names = new Set();
-        for (const d of ctx.text.matchAll(/^[ \t]*(?:class|(?:async[ \t]+)?def)[ \t]+(\w+)|^(\w+)[ \t]*=[^=]/gm)) names.add(d[1] ?? d[2]);
-        definedNames.set(ctx.sem, names);
-      }
-      v = names.has(name);
-    } else {
-      const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      v = new RegExp(`^[ \\t]*(?:class|(?:async[ \\t]+)?def)[ \\t]+${esc}\\b|^${esc}[ \\t]*=[^=]`, 'm').test(ctx.text);
+  return cached(ctx, `shadowed:${name}`, () => {
+    if (!/^\w+$/.test(name)) {
+      const esc = escapeRe(name);
+      return new RegExp(`^[ \\t]*(?:class|(?:async[ \\t]+)?def)[ \\t]+${esc}\\b|^${esc}[ \\t]*=[^=]`, 'm').test(ctx.text);
     }
-    m.set(name, v);
-  }
-  return v;
+    // One pass over the file for every name asked about (a regex per name scanned the file each time).
+    const names = cached(ctx, 'definedNames', () => {
+      const out = new Set<string>();
+      for (const d of ctx.text.matchAll(/^[ \t]*(?:class|(?:async[ \t]+)?def)[ \t]+(\w+)|^(\w+)[ \t]*=[^=]/gm)) out.add(d[1] ?? d[2]);
+      return out;
+    });
+    return names.has(name);
+  });
 }
-const definedNames = new WeakMap<object, Set<string>>();
