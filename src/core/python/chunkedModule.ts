@@ -23,6 +23,8 @@ export interface ModuleRoot {
   readonly children: Node[];
   descendantForIndex(start: number, end?: number): Node | null;
   namedDescendantForIndex(start: number, end?: number): Node | null;
+  /** The root node of the tree that holds the offset (a chunked module has one tree per chunk; absent: this root is that node). */
+  treeRootAt?(offset: number): Node;
 }
 
 /** A parsed module: a tree-sitter `Tree`, or a `ChunkedModule`. */
@@ -261,12 +263,12 @@ class ForestRoot implements ModuleRoot {
     return `(module${this.roots.map((r) => r.toString().slice('(module'.length, -1)).join('')})`;
   }
   descendantForIndex(start: number, end = start): Node | null {
-    return this.rootAt(start).descendantForIndex(start, end);
+    return this.treeRootAt(start).descendantForIndex(start, end);
   }
   namedDescendantForIndex(start: number, end = start): Node | null {
-    return this.rootAt(start).namedDescendantForIndex(start, end);
+    return this.treeRootAt(start).namedDescendantForIndex(start, end);
   }
-  private rootAt(offset: number): Node {
+  treeRootAt(offset: number): Node {
     let lo = 0;
     let hi = this.chunks.length - 1;
     while (lo < hi) {

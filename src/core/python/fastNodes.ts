@@ -53,7 +53,7 @@ export function installFastNodes(binding: object, parser: Parser): boolean {
   if (installed || process.env.NEURON_LENS_STOCK_NODES) return installed;
   const C = binding as Partial<Binding>;
   const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-  const required = ['_ts_init', '_free', '_ts_node_parent_wasm', '_ts_node_symbol_wasm', '_ts_node_end_index_wasm', '_ts_node_end_point_wasm', '_ts_node_children_wasm', '_ts_node_named_children_wasm', '_ts_node_child_by_field_id_wasm', '_ts_node_descendant_for_index_wasm', '_ts_tree_root_node_wasm'] as const;
+  const required = ['_ts_init', '_free', '_ts_node_parent_wasm', '_ts_node_symbol_wasm', '_ts_node_end_index_wasm', '_ts_node_end_point_wasm', '_ts_node_children_wasm', '_ts_node_named_children_wasm', '_ts_node_child_by_field_id_wasm', '_ts_node_descendant_for_index_wasm', '_ts_node_first_child_for_byte_wasm', '_ts_tree_root_node_wasm'] as const;
   if (!littleEndian || !(C.HEAP32 instanceof Int32Array) || required.some((f) => typeof C[f] !== 'function')) return false;
   const B = C as Binding;
   const TB = B._ts_init(); // returns the static transfer buffer (and rewrites two version words in it; harmless)
@@ -298,6 +298,19 @@ export function installFastNodes(binding: object, parser: Parser): boolean {
     };
   };
   define(proto, 'descendantForIndex', { value: forIndex('node_descendant_for_index_wasm'), writable: true });
+  // The first child (hidden nodes looked through) that ends after the index: its parent is this node.
+  const firstChildForByte = B._ts_node_first_child_for_byte_wasm;
+  define(proto, 'firstChildForIndex', {
+    value(this: RawNode, index: number): Node | null {
+      marshal(this);
+      B.HEAP32[TBi + SIZE_OF_NODE] = index;
+      firstChildForByte(this.tree[0]);
+      const c = unmarshal(this.tree) as unknown as FastNode | null;
+      if (c) c._parent = this as unknown as Node;
+      return c as unknown as Node | null;
+    },
+    writable: true,
+  });
   define(proto, 'namedDescendantForIndex', { value: forIndex('node_named_descendant_for_index_wasm'), writable: true });
   const rootNode = B._ts_tree_root_node_wasm;
   define(treeProto, 'rootNode', {
@@ -372,9 +385,10 @@ export function describe(root: Node, read: Reader = direct): string {
       id(read(n, 'child', 0)), id(read(n, 'namedChild', 0)), id(read(n, 'childForFieldName', 'name')),
       id(read(n, 'childForFieldName', 'body')), (read(n, 'childrenForFieldId', 1) as Node[]).map(id).join(','),
       id(read(n, 'descendantForIndex', n.startIndex, n.startIndex + 1)), id(read(n, 'namedDescendantForIndex', n.startIndex)), JSON.stringify(read(n, 'text')),
+      id(read(n, 'firstChildForIndex', n.startIndex)), id(read(n, 'firstChildForIndex', n.startIndex + 1)),
       `${n.startPosition.row}:${n.startPosition.column}`, JSON.stringify(read(n, 'endPosition')), named.map(id).join(','),
       // parents of nodes read through each kind of child access (the patched reads record them)
-      ...[read(n, 'child', 0), read(n, 'namedChild', 0), read(n, 'childForFieldName', 'name'), read(n, 'childForFieldName', 'body'), ...(read(n, 'childrenForFieldId', 1) as Node[])]
+      ...[read(n, 'child', 0), read(n, 'namedChild', 0), read(n, 'childForFieldName', 'name'), read(n, 'childForFieldName', 'body'), read(n, 'firstChildForIndex', n.startIndex + 1), ...(read(n, 'childrenForFieldId', 1) as Node[])]
         .map((c) => (c ? id(read(c as Node, 'parent')) : '-')).join(','),
     ].join('|'));
     for (let k = kids.length - 1; k >= 0; k--) stack.push(kids[k]);
