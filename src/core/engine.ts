@@ -3,7 +3,8 @@
 // the rules that asked for it. This keeps analysis close to parse cost: work is proportional to
 // the number of interesting tokens, not to the size of the tree.
 import type { Node } from 'web-tree-sitter';
-import type { ModuleRoot, ParsedModule } from './python/chunkedModule';
+import type { ParsedModule } from './python/chunkedModule';
+import { hitLocator } from './python/hitLocator';
 import type { Range } from './types';
 import type { Finding, Severity, Target, TargetSetting } from './types';
 import { detectTargetFromFile } from './config/target';
@@ -105,36 +106,6 @@ function dispatchFor(rules: readonly Rule[], sem: SemanticModel): Dispatch {
     gates.tables.set(key, d);
   }
   return d;
-}
-
-/**
- * `root.descendantForIndex` for offsets that mostly come in document order, keeping the ancestors of the last
- * node found. Rules walk up from a hit (enclosing call, guard, loop); tree-sitter answers each parent read by
- * descending from the root again, while here each ancestor is read once on the way down, with its parent
- * recorded, and shared by the next hits in the same statement.
- */
-export function hitLocator(root: ModuleRoot): (start: number, end: number) => Node | null {
-  const path: Node[] = [];
-  return (start, end) => {
-    const base = root.treeRootAt ? root.treeRootAt(start) : (root as unknown as Node);
-    if (path[0] !== base) {
-      path.length = 0;
-      path.push(base);
-    } else {
-      while (path.length > 1) {
-        const top = path[path.length - 1];
-        if (top.startIndex <= start && top.endIndex >= end) break;
-        path.pop();
-      }
-    }
-    for (;;) {
-      const top = path[path.length - 1];
-      const c = top.firstChildForIndex(start);
-      // Children do not overlap: only the first one that ends after `start` can hold the range.
-      if (!c || c.startIndex > start || c.endIndex < end) return top;
-      path.push(c);
-    }
-  };
 }
 
 const STRING_NODES = new Set(['string_content', 'string', 'string_start', 'string_end', 'escape_sequence']);

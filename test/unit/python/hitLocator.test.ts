@@ -1,4 +1,4 @@
-// The engine finds each trigger word's node with `hitLocator` (src/core/engine.ts): a descent that keeps the
+// The engine finds each trigger word's node with `hitLocator` (src/core/python/hitLocator.ts): a descent that keeps the
 // ancestors of the last hit and records each node's parent on the way down. It must find the node tree-sitter's
 // `descendantForIndex` finds, and every parent it records must be the node tree-sitter's own parent read gives.
 import * as assert from 'node:assert/strict';
@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { PythonParser } from '../../../src/core/python/parser';
 import { ChunkedModule, type ModuleRoot } from '../../../src/core/python/chunkedModule';
-import { hitLocator } from '../../../src/core/engine';
+import { hitLocator } from '../../../src/core/python/hitLocator';
 import { torchFile, stdlibCorpus } from '../../../bench/corpus';
 
 const root = path.resolve(__dirname, '../../..');
