@@ -345,4 +345,36 @@ const deviceMap: Rule = {
   },
 };
 
-export const rules: Rule[] = [cudaMethod, cudaDeviceString, intDevice, currentDevice, cudaTensorType, cudaVisibleDevices, deviceMap];
+/** The file was written for CUDA (so its checkpoints were most likely saved from CUDA tensors). */
+const writtenForCuda = perText((text) => /\bcuda\b/.test(text));
+const LOADERS = new Set(['torch.load', 'torch.jit.load']);
+
+const loadWithoutMapLocation: Rule = {
+  id: 'NRN108',
+  name: 'load-without-map-location',
+  category: 'cuda-device',
+  severity: { xla: 'warning', native: 'warning' },
+  title: '`torch.load(...)` without `map_location` in code written for CUDA',
+  message:
+    '`torch.load` without `map_location` puts every tensor back on the device it was saved from, and a checkpoint saved from CUDA raises on Neuron (the PyTorch wheels are CPU builds). Add `map_location="cpu"` and move the model to the device after loading.',
+  why: 'PyTorch documents that `torch.load` deserializes storages on the CPU and then moves them "to the device they were saved from. If this fails (e.g. because the run time system doesn\'t have certain devices), an exception is raised." Neuron PyTorch wheels are CPU builds, so a checkpoint written by a CUDA training run fails to load. Only reported in files that use CUDA (their checkpoints come from GPUs).',
+  fix: '`torch.load(path, map_location="cpu")`, then `model.load_state_dict(...)` and `model.to(device)` as usual.',
+  docs: DOCS.programmingGuide,
+  fixable: true,
+  triggers: ['load'],
+  gate: (text, _start, end) => calledAcrossLinesAt(text, end) && writtenForCuda(text),
+  visit(hit, ctx) {
+    if (hit.inString) return;
+    const call = ctx.sem.callOf(hit.node);
+    if (!call || !call.qname || !LOADERS.has(call.qname) || call.hasSplat) return;
+    // map_location is the second parameter of both.
+    if (call.kwargs.has('map_location') || call.args.length >= 2) return;
+    const guarded = guardedByCudaCheck(call.node);
+    ctx.report(call.func, {
+      message: guarded ? `\`${call.func.text}(...)\` without \`map_location\` sits behind a CUDA check, so it never runs on Neuron; the CPU branch needs \`map_location="cpu"\`.` : undefined,
+      severity: guarded ? 'info' : undefined,
+    });
+  },
+};
+
+export const rules: Rule[] = [cudaMethod, cudaDeviceString, intDevice, currentDevice, cudaTensorType, cudaVisibleDevices, deviceMap, loadWithoutMapLocation];

@@ -219,6 +219,17 @@ describe('fix engine: `if torch.cuda.is_available():` device choice', () => {
   }
 });
 
+describe('fix engine: torch.load without map_location (NRN108)', () => {
+  it('adds map_location="cpu" after the last argument, in the file\'s quote style, and keeps a trailing comma', async () => {
+    const src = "import torch\n\nmodel = Net().cuda()\nstate = torch.load('ckpt.pt')\nother = torch.jit.load(\n    path,\n)\nok = torch.load(p, map_location='cpu')\n";
+    const r = await fixText(src, 'xla');
+    assert.match(r.text, /^state = torch\.load\('ckpt\.pt', map_location='cpu'\)$/m);
+    assert.match(r.text, /^other = torch\.jit\.load\(\n {4}path, map_location="cpu",\n\)$/m);
+    assert.match(r.text, /^ok = torch\.load\(p, map_location='cpu'\)$/m);
+    assert.equal(r.applied.filter((id) => id === 'NRN108').length, 2);
+  });
+});
+
 describe('CLI: check --diff / --fix', function () {
   this.timeout(60_000);
   const src = 'import torch\n\nmodel = torch.nn.Linear(2, 2).cuda()\nx = torch.zeros(2, device="cuda")\n';

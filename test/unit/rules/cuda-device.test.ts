@@ -24,8 +24,10 @@ describe('cuda-device', () => {
             model.cuda()
         images = images.cuda(non_blocking=True) if use_cuda else images
         model.cuda()
+        if args.gpu is None:
+            model = torch.nn.DataParallel(model).cuda()
       `);
-      assert.deepEqual(f.map((x) => [x.range.start.line, x.severity]), [[2, 'info'], [4, 'info'], [6, 'error'], [7, 'info'], [8, 'error']]);
+      assert.deepEqual(f.map((x) => [x.range.start.line, x.severity]), [[2, 'info'], [4, 'info'], [6, 'error'], [7, 'info'], [8, 'error'], [10, 'error']]);
       assert.match(f[0].message, /behind a CUDA check/);
       assert.ok(f.every((x) => x.fixable));
     });
@@ -223,6 +225,48 @@ describe('cuda-device', () => {
         # AutoModel.from_pretrained("bert", device_map="auto")
       `);
       assert.deepEqual(f, []);
+    });
+  });
+  describe('NRN108 torch.load without map_location', () => {
+    it('fires on torch.load / torch.jit.load without map_location in CUDA code, at the function', async () => {
+      const f = await findingsOf('NRN108', `
+        import torch
+        from torch import load as tload
+        model = Net().cuda()
+        state = torch.load(args.resume)
+        if args.gpu is None:
+            checkpoint = tload(
+                "ckpt.pt",
+            )
+        scripted = torch.jit.load("m.pt")
+        if torch.cuda.is_available():
+            state = torch.load("gpu.pt")
+      `);
+      assert.deepEqual(at(f), [[4, 9], [6, 18], [9, 12], [11, 13]]);
+      assert.deepEqual(f.map((x) => x.severity), ['warning', 'warning', 'warning', 'info']);
+      assert.match(f[0].message, /map_location="cpu"/);
+      assert.match(f[3].message, /behind a CUDA check/);
+      assert.ok(f.every((x) => x.fixable));
+    });
+    it('does not fire with map_location (keyword or second argument), splats, in files without CUDA, or on other loads', async () => {
+      const f = await findingsOf('NRN108', `
+        import torch, json, pickle
+        model = Net().cuda()
+        a = torch.load(p, map_location="cpu")
+        b = torch.load(p, "cpu")
+        c = torch.load(p, **opts)
+        d = json.load(open(p))
+        e = pickle.load(fh)
+        g = np.load(p)
+        # torch.load(p)
+        s = "torch.load(p)"
+        class Store:
+            def load(self, p): ...
+        Store().load(p)
+      `);
+      assert.deepEqual(f, []);
+      const cpuOnly = await findingsOf('NRN108', 'import torch\nstate = torch.load("model.pt")\n');
+      assert.deepEqual(cpuOnly, [], 'a file with no CUDA in it: its checkpoints need not come from a GPU');
     });
   });
 });

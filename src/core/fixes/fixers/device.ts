@@ -277,4 +277,20 @@ export const availability: Fixer = {
   },
 };
 
-export const deviceFixers: Fixer[] = [cudaMethod, cudaString, availability];
+/** `torch.load(path)` → `torch.load(path, map_location="cpu")`: tensors saved from CUDA land on the CPU. */
+export const loadMapLocation: Fixer = {
+  name: 'load-map-location',
+  rules: ['NRN108'],
+  plan(f, cx): FixOutcome {
+    const call = cx.callAround(cx.nodeAt(f.range));
+    if (!call) return null;
+    const info = cx.sem.call(call);
+    if ((info.qname !== 'torch.load' && info.qname !== 'torch.jit.load') || info.hasSplat || info.kwargs.has('map_location') || info.args.length !== 1) return null;
+    const last = call.childForFieldName('arguments')!.namedChildren.filter((n) => n.type !== 'comment').at(-1);
+    if (!last) return null;
+    const q = cx.quoteOf(info.args[0].type === 'string' ? info.args[0] : null);
+    return { title: `Load on the CPU (\`map_location=${q}cpu${q}\`)`, edits: [{ start: last.endIndex, end: last.endIndex, text: `, map_location=${q}cpu${q}` }], safe: true };
+  },
+};
+
+export const deviceFixers: Fixer[] = [cudaMethod, cudaString, availability, loadMapLocation];

@@ -512,5 +512,6 @@ function isCudaCheck(cond: Node): boolean {
     if (!l || !r) return false;
     return e.childForFieldName('operator')?.type === 'and' ? isCudaCheck(l) || isCudaCheck(r) : isCudaCheck(l) && isCudaCheck(r);
   }
-  return /cuda|gpu/i.test(e.text) && !/\bnot\b/.test(e.text);
+  // `args.gpu is None` means "no GPU chosen": that branch is the one that runs on Neuron.
+  return /cuda|gpu/i.test(e.text) && !/\bnot\b|\bis\s+None\b|==\s*None\b/.test(e.text);
 }
