@@ -481,4 +481,44 @@ const dynamicCompile: Rule = {
   },
 };
 
-export const rules: Rule[] = [nonzero, maskedSelect, unique, boolIndex, whereOneArg, controlFlow, tokenizerPadding, paddingCollator, partialBatch, dynamicCompile];
+const GROWS =
+  'grows on every iteration: each has a new shape, so Neuron compiles a new graph each time (once per generated token). Collect the pieces in a list and concatenate once after the loop; to decode, preallocate the full length and write at a tensor position (`index_copy_`), or use `NeuronModelForCausalLM.generate`.';
+const CONCAT = new Set(['torch.cat', 'torch.concat', 'torch.concatenate', 'torch.hstack', 'torch.vstack', 'torch.dstack', 'torch.column_stack']);
+/** Functions that decode step by step (their loops run a model once per token). */
+const DECODE_FN = /generat|sampl|decod|greedy|beam|rollout/i;
+
+const growingTensor: Rule = {
+  id: 'NRN411',
+  name: 'tensor-grown-in-loop',
+  category: 'dynamic-shape',
+  severity: { xla: 'warning', native: 'info' },
+  title: 'A tensor grown by concatenation in a loop (`idx = torch.cat((idx, nxt), dim=1)` per token or step)',
+  message: `A tensor concatenated with itself in a loop ${GROWS}`,
+  why: `${WHY_DYN} A loop that does \`x = torch.cat((x, y))\` changes \`x\`'s shape on every pass: an autoregressive \`generate()\` loop written this way compiles one graph per token.`,
+  fix: 'Allocate `buf = torch.zeros(b, max_len, …)` once, keep the position as a device tensor and write with `buf.index_copy_(1, pos, y)`; mask the unused tail. For Hugging Face LLMs use `NeuronModelForCausalLM` (static batch and sequence length, on-device KV cache).',
+  docs: RA_DOCS.trace,
+  source: 'NRN-PT-050',
+  stackNote: 'Native TorchNeuron runs eagerly, so a growing tensor costs no compilation outside `torch.compile` (info there); under PyTorch/XLA every new shape is a new graph.',
+  triggers: ['cat', 'concat', 'concatenate', 'hstack', 'vstack', 'dstack', 'column_stack'],
+  visit(hit, ctx) {
+    if (hit.inString) return;
+    const call = ctx.sem.callOf(hit.node);
+    if (!call || !call.qname || !CONCAT.has(call.qname) || !call.args[0]) return;
+    // `x = torch.cat((x, y), …)`: the target is one of the pieces.
+    const stmt = call.node.parent;
+    if (stmt?.type !== 'assignment' || !same(stmt.childForFieldName('right'), call.node)) return;
+    const target = ctx.sem.dottedName(stmt.childForFieldName('left')!);
+    const pieces = unparen(call.args[0]);
+    if (!target || (pieces.type !== 'tuple' && pieces.type !== 'list')) return;
+    if (!pieces.namedChildren.some((k) => ctx.sem.dottedName(k) === target)) return;
+    // Only in loops that run the model: a training / eval step, or a decoding function.
+    const loop = ctx.sem.loopOf(call.node);
+    if (!loop) return;
+    const fn = enclosingFunction(ctx, call.node);
+    if (fn && loop.node.startIndex < fn.startIndex) return; // the loop is outside this function (a def in a loop)
+    if (loop.kind === 'other' && !DECODE_FN.test(fn?.childForFieldName('name')?.text ?? '')) return;
+    ctx.report(call.func, { message: `\`${target}\` ${GROWS}` });
+  },
+};
+
+export const rules: Rule[] = [nonzero, maskedSelect, unique, boolIndex, whereOneArg, controlFlow, tokenizerPadding, paddingCollator, partialBatch, dynamicCompile, growingTensor];

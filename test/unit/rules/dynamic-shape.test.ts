@@ -326,4 +326,62 @@ describe('dynamic-shape', () => {
       assert.deepEqual(await findingsOf('NRN410', 'import torch\ncm = torch.compile(m, dynamic=True)\n'), []);
     });
   });
+  describe('NRN411 tensor grown by concatenation in a loop', () => {
+    it('fires in a decoding loop and in eval/train steps, at the function, naming the tensor', async () => {
+      const f = await findingsOf('NRN411', `
+        import torch
+        from torch import cat
+        class GPT(torch.nn.Module):
+            @torch.no_grad()
+            def generate(self, idx, n):
+                for _ in range(n):
+                    logits = self(idx)
+                    nxt = torch.multinomial(logits.softmax(-1), 1)
+                    idx = torch.cat((idx, nxt), dim=1)
+                return idx
+        def sample(model, tokens, n):
+            while tokens.size(1) < n:
+                tokens = cat([tokens, model(tokens).argmax(-1, keepdim=True)], -1)
+        def evaluate(model, loader):
+            preds = torch.empty(0)
+            with torch.no_grad():
+                for x, y in loader:
+                    preds = torch.cat([preds, model(x).argmax(-1)])
+            return preds
+      `);
+      assert.deepEqual(at(f), [[9, 19], [13, 18], [18, 21]]);
+      assert.match(f[0].message, /^`idx` grows on every iteration/);
+      assert.match(f[2].message, /^`preds` grows/);
+      assert.deepEqual(f.map((x) => x.severity), ['warning', 'warning', 'warning']);
+      const [native] = await findingsOf('NRN411', 'import torch\ndef generate(m, idx):\n    for _ in range(9):\n        idx = torch.cat((idx, m(idx)), dim=1)\n', 'native');
+      assert.equal(native.severity, 'info');
+    });
+    it('does not fire outside loops, on other targets, on lists concatenated once, on numpy, or in plain loops of other functions', async () => {
+      const f = await findingsOf('NRN411', `
+        import torch
+        import numpy as np
+        def generate(model, idx, n):
+            idx = torch.cat((idx, idx), dim=1)
+            outs = []
+            for _ in range(n):
+                nxt = model(idx)
+                outs.append(nxt)
+                both = torch.cat((idx, nxt), dim=1)
+                arr = np.concatenate((arr, nxt))
+            return torch.cat(outs, dim=1)
+        def build_features(rows):
+            feats = torch.empty(0)
+            for r in rows:
+                feats = torch.cat([feats, torch.tensor(r)])
+            return feats
+        def generate_all(prompts):
+            for p in prompts:
+                def step(x):
+                    x = torch.cat((x, x))
+                    return x
+        # idx = torch.cat((idx, nxt), dim=1)
+      `);
+      assert.deepEqual(f, []);
+    });
+  });
 });
