@@ -162,6 +162,13 @@ export function torchModule(minLines: number): string {
   return text;
 }
 
+/** `torchModule` with everything after the imports inside one class (a long `Trainer`-style class). */
+export function oneClassModule(minLines: number): string {
+  const base = torchModule(minLines);
+  const cut = base.indexOf('\nclass ');
+  return base.slice(0, cut) + '\n\nclass Big:\n' + base.slice(cut + 1).split('\n').map((l) => (l ? '    ' + l : l)).join('\n');
+}
+
 export function torchCorpus(files = 60): Corpus {
   const list = Array.from({ length: files }, (_, i) => ({ path: `gen/torch_${i}.py`, text: torchFile(i) }));
   return { name: `generated torch-heavy corpus (${files} files)`, files: list, lines: list.reduce((s, f) => s + countLines(f.text), 0) };

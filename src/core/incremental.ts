@@ -1,7 +1,7 @@
 // Keystroke-speed analysis for the editor. Findings are memoised per top-level definition (def,
-// class): while a user types inside one function, only that function (plus the module-level
-// statements, which every definition may depend on) is re-analysed; the other definitions reuse
-// their findings, shifted to their new lines.
+// class; the methods of a long class each on their own): while a user types inside one function, only
+// that function (plus the module-level statements, which every definition may depend on) is
+// re-analysed; the other definitions reuse their findings, shifted to their new lines.
 //
 // Correctness: a definition's findings may depend on the rest of the file (imports, module-level
 // constants, which functions run a training step, which classes exist, the target stack). All of
@@ -20,8 +20,17 @@ interface Unit {
   row: number;
   text: string;
   isDef: boolean;
-  node: Node;
+  /** The unit's node has a syntax error (a unit mapped from the last clean layout: the edited one). */
+  broken: boolean;
+  /** Memo key: the text, behind the class header for a method of a split class (same text, other class: other findings). */
+  key: string;
 }
+
+/**
+ * A class at least this long is split into its body statements (its methods become units of their own): as one
+ * unit, typing in a 5,000-line class (a `Trainer`) re-analysed all of it on every key.
+ */
+const SPLIT_CLASS_LINES = 80;
 
 interface Cached {
   /** Findings with lines relative to the unit's first line. */
@@ -54,6 +63,8 @@ export class IncrementalAnalysis {
   private contextKey = '';
   private readonly facts = new Map<string, UnitFacts>();
   private readonly cache = new Map<string, Cached>();
+  /** The units of the last analysis whose tree had no syntax error, and its text (see `mapLayout`). */
+  private layout: { text: string; units: Unit[]; headers: string[] } | null = null;
   lastStats: IncrementalStats = { units: 0, reanalysed: 0 };
 
   constructor(private readonly analyzer: Analyzer) {}
@@ -66,22 +77,43 @@ export class IncrementalAnalysis {
   }
 
   analyze(text: string, settings: AnalyzerSettings, tree: ParsedModule): AnalysisResult {
-    const units: Unit[] = [];
+    let units: Unit[] = [];
+    let headers: string[] = [];
+    const unit = (n: Node, scope = ''): Unit => {
+      const t = text.slice(n.startIndex, n.endIndex);
+      return { start: n.startIndex, end: n.endIndex, row: n.startPosition.row, text: t, isDef: DEF_TYPES.has(n.type), broken: n.hasError, key: scope ? `${scope}\u0000${t}` : t };
+    };
     for (const n of tree.rootNode.namedChildren) {
-      units.push({ start: n.startIndex, end: n.endIndex, row: n.startPosition.row, text: text.slice(n.startIndex, n.endIndex), isDef: DEF_TYPES.has(n.type), node: n });
+      const body = n.type === 'class_definition' || n.type === 'decorated_definition' ? classBody(n) : null;
+      if (body && lineCount(text, n.startIndex, n.endIndex) >= SPLIT_CLASS_LINES) {
+        // Decorators and the `class` line: analysed every time (a gap between units) and part of the context key.
+        const header = text.slice(n.startIndex, body.startIndex);
+        headers.push(header);
+        for (const m of body.namedChildren) units.push(unit(m, header));
+        continue;
+      }
+      units.push(unit(n));
     }
-    const key = this.keyOf(text, units, settings);
+    const broken = units.some((u) => u.broken);
+    if (!broken) this.layout = { text, units, headers };
+    else if (this.layout) {
+      // Typing `y = x.sum(` in a long class can turn the whole class (or file) into one ERROR node: the
+      // units are then the last clean ones, moved by the text change, and the edited one is re-analysed.
+      units = mapLayout(this.layout, text);
+      headers = this.layout.headers;
+    }
+    const key = this.keyOf(text, units, headers, settings);
     // While the file has a syntax error (typing `foo(` before the `)`), tree-sitter's recovery cuts the
     // broken definition into other top-level pieces, which changes the key on every keystroke. Keep
     // the memo and the last good key then: the pieces are new texts and are analysed, the other
     // definitions keep their findings, and closing the bracket brings the old key back. What the
     // broken text changed elsewhere shows after the fix, or in the full pass when typing pauses.
-    if (key !== this.contextKey && !(this.contextKey && units.some((u) => u.node.hasError))) {
+    if (key !== this.contextKey && !(this.contextKey && broken)) {
       this.cache.clear();
       this.contextKey = key;
     }
     // Module-level code is always re-analysed; definitions only when their text is new.
-    const dirty = units.filter((u) => !u.isDef || !this.cache.has(u.text));
+    const dirty = units.filter((u) => !u.isDef || !this.cache.has(u.key));
     const ranges: [number, number][] = [];
     // Comments and blank lines between units belong to no unit: include the gaps so a trigger
     // there is still seen (they are cheap, and rules ignore comments anyway).
@@ -114,14 +146,14 @@ export class IncrementalAnalysis {
       const endRow = u.row + (u.text.match(/\n/g)?.length ?? 0);
       const inside = (rg: Finding['range']) => rg.start.line >= u.row && rg.end.line <= endRow;
       if (fs.every((f) => inside(f.range) && f.related.every((x) => inside(x.range) && x.cell === undefined))) {
-        this.cache.set(u.text, { findings: fs.map((f) => shift(f, -u.row)) });
+        this.cache.set(u.key, { findings: fs.map((f) => shift(f, -u.row)) });
       }
     }
     const out = [...r.findings];
     const seen = new Set(out.map((f) => `${f.rule}:${f.range.start.line}:${f.range.start.character}`));
     for (const u of units) {
       if (!u.isDef || dirty.includes(u)) continue;
-      const c = this.cache.get(u.text)!;
+      const c = this.cache.get(u.key)!;
       if (c.placed?.row !== u.row) c.placed = { row: u.row, findings: c.findings.map((f) => shift(f, u.row)) };
       for (const g of c.placed.findings) {
         const k = `${g.rule}:${g.range.start.line}:${g.range.start.character}`;
@@ -133,9 +165,10 @@ export class IncrementalAnalysis {
     }
     out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
     // Forget definitions that no longer exist (every keystroke makes a new text for the one edited).
-    const live = new Set(units.map((u) => u.text));
+    const live = new Set(units.map((u) => u.key));
     for (const k of this.cache.keys()) if (!live.has(k)) this.cache.delete(k);
-    for (const k of this.facts.keys()) if (!live.has(k)) this.facts.delete(k);
+    const texts = new Set(units.map((u) => u.text));
+    for (const k of this.facts.keys()) if (!texts.has(k)) this.facts.delete(k);
     this.lastStats = { units: units.length, reanalysed: dirty.length };
     return { findings: out, target: r.target };
   }
@@ -145,8 +178,9 @@ export class IncrementalAnalysis {
    * constants, scripts), the settings, and each definition's outline (its header, the names it
    * defines, whether it runs a training step and which same-file functions it calls).
    */
-  private keyOf(text: string, units: Unit[], settings: AnalyzerSettings): string {
+  private keyOf(text: string, units: Unit[], headers: string[], settings: AnalyzerSettings): string {
     const parts: string[] = [JSON.stringify([settings.target, settings.projectTarget, settings.select, settings.ignore, [...(settings.severity ?? [])]])];
+    for (const h of headers) parts.push(h.replace(/\s+/g, ''));
     const facts = units.map((u) => (u.isDef ? this.factsOf(u.text) : null));
     const defNames = new Set<string>();
     for (const f of facts) if (f) for (const n of f.names) defNames.add(n);
@@ -180,4 +214,52 @@ export class IncrementalAnalysis {
     }
     return f;
   }
+}
+
+/** The body of a class definition (decorated or not). */
+function classBody(n: Node): Node | null {
+  const cls = n.type === 'decorated_definition' ? n.childForFieldName('definition') : n;
+  return cls?.type === 'class_definition' ? cls.childForFieldName('body') : null;
+}
+
+function lineCount(text: string, from: number, to: number): number {
+  return countNewlines(text, from, to) + 1;
+}
+
+/**
+ * The units of a clean layout placed in `text`: the text both share at the start and at the end is
+ * found, units inside it keep their memo keys (moved by the length and line count of the change), and
+ * the units the change touches become one unit of new text that is always re-analysed.
+ */
+function mapLayout(layout: { text: string; units: Unit[] }, text: string): Unit[] {
+  const old = layout.text;
+  const max = Math.min(old.length, text.length);
+  let p = 0;
+  while (p < max && old.charCodeAt(p) === text.charCodeAt(p)) p++;
+  let s = 0;
+  while (s < max - p && old.charCodeAt(old.length - 1 - s) === text.charCodeAt(text.length - 1 - s)) s++;
+  const oldEnd = old.length - s;
+  const delta = text.length - old.length;
+  const rows = countNewlines(text, p, text.length - s) - countNewlines(old, p, oldEnd);
+  const out: Unit[] = [];
+  let touched: Unit | null = null;
+  for (const u of layout.units) {
+    if (u.end <= p) out.push(u);
+    else if (u.start >= oldEnd) out.push({ ...u, start: u.start + delta, end: u.end + delta, row: u.row + rows });
+    else if (!touched) {
+      touched = { ...u, end: u.end + delta, isDef: false, broken: true };
+      out.push(touched);
+    } else touched.end = u.end + delta;
+  }
+  if (!touched) return out; // the change is between units (in a gap, which is analysed anyway)
+  touched.end = Math.max(touched.end, text.length - s);
+  touched.text = text.slice(touched.start, touched.end);
+  touched.key = touched.text;
+  return out;
+}
+
+function countNewlines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }

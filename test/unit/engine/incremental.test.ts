@@ -1,12 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { IncrementalAnalysis } from '../../../src/core/incremental';
-import { torchModule } from '../../../bench/corpus';
+import { torchModule, oneClassModule as oneClass } from '../../../bench/corpus';
+import { TreeCache } from '../../../src/core/python/treeCache';
 import { analyzer } from '../helpers';
 
 /** A generated module analysed in full once, as the editor does on open. */
-async function opened() {
+async function opened(text = torchModule(800)) {
   const a = await analyzer();
-  const text = torchModule(800);
   const inc = new IncrementalAnalysis(a);
   const settings = { target: 'auto' as const };
   const tree = a.parser.parse(text);
@@ -15,8 +15,9 @@ async function opened() {
 }
 
 describe('incremental analysis (per-definition memo)', () => {
-  it('matches a full analysis after every edit, re-analysing only what changed', async () => {
-    const { a, inc, settings, ...start } = await opened();
+  for (const [what, make] of [['a module of definitions', () => torchModule(800)], ['one long class (its methods are the units)', () => oneClass(800)]] as const)
+  it(`matches a full analysis after every edit, re-analysing only what changed: ${what}`, async () => {
+    const { a, inc, settings, ...start } = await opened(make());
     let { text, tree } = start;
     let seed = 3;
     const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
@@ -60,5 +61,41 @@ describe('incremental analysis (per-definition memo)', () => {
     assert.ok(inc.lastStats.reanalysed < inc.lastStats.units / 2, `reanalysed ${inc.lastStats.reanalysed} of ${inc.lastStats.units} units after closing`);
     assert.deepEqual(fast.findings, a.analyzeText(text, settings, tree).findings);
     tree.delete();
+  });
+
+  it('in a long class, keeps the memo while a bracket is open even when recovery makes the file one ERROR node', async () => {
+    const a = await analyzer();
+    let text = oneClass(5000);
+    const cache = new TreeCache(a.parser);
+    const inc = new IncrementalAnalysis(a);
+    const settings = { target: 'auto' as const };
+    let version = 0;
+    inc.analyzeFull(text, settings, cache.get('big', version, text));
+    const units = inc.lastStats.units;
+    assert.ok(units > 300, `the class is split into its methods (${units} units)`);
+    // After this line, an open bracket makes tree-sitter's recovery swallow the whole file (checked below).
+    let off = text.indexOf('\n', text.indexOf('        opt = torch.optim.AdamW'));
+    const key = (s: string) => {
+      const before = text.slice(0, off);
+      const line = before.split('\n').length - 1;
+      const character = off - (before.lastIndexOf('\n') + 1);
+      cache.applyChanges('big', [{ rangeOffset: off, rangeLength: 0, text: s, start: { line, character }, oldEnd: { line, character } }]);
+      text = text.slice(0, off) + s + text.slice(off);
+      off += s.length;
+      const tree = cache.get('big', ++version, text);
+      return { tree, r: inc.analyze(text, settings, tree) };
+    };
+    // Module-level statements (10 here) are re-analysed on every key, plus the edited method.
+    let sawCollapse = false;
+    for (const s of ['\n        ', 'y', ' ', '=', ' ', 'x', '.', 's', 'u', 'm', '(']) {
+      const { tree } = key(s);
+      sawCollapse ||= tree.rootNode.namedChildren.length === 1;
+      assert.ok(inc.lastStats.reanalysed <= 12, `key ${JSON.stringify(s)}: re-analysed ${inc.lastStats.reanalysed} of ${inc.lastStats.units} units`);
+    }
+    assert.ok(sawCollapse, 'tree-sitter recovered from the open bracket with one ERROR node (the case this test is about)');
+    const { tree, r } = key(')');
+    assert.ok(inc.lastStats.reanalysed <= 12, `after closing: re-analysed ${inc.lastStats.reanalysed} of ${inc.lastStats.units} units`);
+    assert.deepEqual(r.findings, a.analyzeText(text, settings, tree).findings);
+    cache.clear();
   });
 });
