@@ -3,7 +3,8 @@
 import type { Node } from 'web-tree-sitter';
 import type { Rule, RuleContext } from './api';
 import type { CallInfo } from '../semantic/semantic';
-import { defNameAt } from './util/nodes';
+import { calledAcrossLinesAt, defNameAt } from './util/nodes';
+import { escapeRe } from '../text';
 import { RA_DOCS, cached, regionNodes, enclosingFunction, fileHasCall, someNode, inModelCode, isForeignArray, isPerBatchFunction, isTensorish, same, unparen, usesXla } from './util/ra';
 
 const WHY_DYN =
@@ -487,6 +488,17 @@ const CONCAT = new Set(['torch.cat', 'torch.concat', 'torch.concatenate', 'torch
 /** Functions that decode step by step (their loops run a model once per token). */
 const DECODE_FN = /generat|sampl|decod|greedy|beam|rollout/i;
 
+/**
+ * Text-only: `name = [mod.]cat(` on the line of the hit, and `name` again within the call's first few
+ * hundred characters (a superset of what the rule reports: the pieces are checked in the tree).
+ */
+function selfConcatText(text: string, start: number, end: number): boolean {
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  const m = /([A-Za-z_][\w.]*)[ \t]*=[ \t]*(?:[A-Za-z_][\w.]*\.)?$/.exec(text.slice(lineStart, start));
+  if (!m || !calledAcrossLinesAt(text, end)) return false;
+  return new RegExp(`(?<![\\w.])${escapeRe(m[1])}(?![\\w])`).test(text.slice(end, end + 400));
+}
+
 const growingTensor: Rule = {
   id: 'NRN411',
   name: 'tensor-grown-in-loop',
@@ -500,6 +512,7 @@ const growingTensor: Rule = {
   source: 'NRN-PT-050',
   stackNote: 'Native TorchNeuron runs eagerly, so a growing tensor costs no compilation outside `torch.compile` (info there); under PyTorch/XLA every new shape is a new graph.',
   triggers: ['cat', 'concat', 'concatenate', 'hstack', 'vstack', 'dstack', 'column_stack'],
+  gate: selfConcatText,
   visit(hit, ctx) {
     if (hit.inString) return;
     const call = ctx.sem.callOf(hit.node);

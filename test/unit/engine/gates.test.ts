@@ -49,6 +49,16 @@ class Net(torch.nn.Module):
         return y
 with torch.cuda.nvtx.range("step"):
     pass
+@torch.no_grad()
+def generate(model, idx, steps):
+    for _ in range(steps):
+        nxt = model(idx)
+        idx = torch.cat(
+            (idx, nxt), dim=1)
+        model.buf = torch.concat([model.buf,
+                                  nxt])
+        idx = torch.cat \\
+            ((idx, nxt))
 `;
 
 describe('engine: text gates', function () {
