@@ -108,7 +108,7 @@ const runtimeApis: Rule = {
     if (!call && name !== 'stream') return;
     const at = call ? call.func : chain;
     const advice = ctx.target === 'native' ? api.native : api.xla;
-    const guarded = guardedByCudaCheck(at);
+    const guarded = guardedByCudaCheck(ctx, at);
     ctx.report(at, {
       message: guarded
         ? `\`${chain.text}()\` sits behind a CUDA check, so it never runs on Neuron. Instead, ${advice}.`
@@ -252,7 +252,7 @@ const cudaGraphs: Rule = {
       ctx.target === 'native'
         ? 'CUDA graphs do not exist on Neuron. Remove the capture/replay and compile the step with `torch.compile(model, backend="neuron")`.'
         : undefined;
-    ctx.report(call.func, { message, severity: guardedByCudaCheck(call.node) ? 'info' : undefined });
+    ctx.report(call.func, { message, severity: guardedByCudaCheck(ctx, call.node) ? 'info' : undefined });
   },
 };
 
@@ -347,7 +347,7 @@ const deviceQueries: Rule = {
     const call = ctx.sem.callOf(hit.node);
     if (!call || !call.qname || call.qname !== `torch.cuda.${hit.word}`) return;
     const instead = ctx.target === 'native' ? '`torch.accelerator.current_accelerator()`' : '`xm.xla_device_kind()`';
-    const guarded = guardedByCudaCheck(call.node);
+    const guarded = guardedByCudaCheck(ctx, call.node);
     const message = guarded
       ? `\`${call.func.text}()\` sits behind a CUDA check, so it never runs on Neuron. Use ${instead} to identify the device.`
       : ctx.target === 'native'

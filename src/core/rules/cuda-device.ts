@@ -32,7 +32,7 @@ const cudaMethod: Rule = {
     if (ctx.sem.isUserObject(call.receiver)) return;
     const instead = ctx.target === 'native' ? '`.to("neuron")` (or `torch.accelerator`)' : '`.to(device)` with `device = torch_xla.device()`';
     // Behind `if torch.cuda.is_available():` the call is skipped on Neuron: the code around it decides where things run.
-    const guarded = guardedByCudaCheck(call.node);
+    const guarded = guardedByCudaCheck(ctx, call.node);
     const message = guarded
       ? `\`.cuda()\` sits behind a CUDA check, so it never runs on Neuron (the other branch does). To place the model or tensor on Neuron, use ${instead}.`
       : ctx.target === 'native'
@@ -239,7 +239,7 @@ const currentDevice: Rule = {
     const call = ctx.sem.callOf(hit.node);
     if (!call || (call.qname !== 'torch.cuda.current_device' && call.qname !== 'torch.cuda.device')) return;
     const instead = ctx.target === 'native' ? '`torch.accelerator.current_device_index()` / `"neuron"`' : '`torch_xla.device()`';
-    const guarded = guardedByCudaCheck(call.node);
+    const guarded = guardedByCudaCheck(ctx, call.node);
     ctx.report(call.func, {
       message: guarded
         ? `\`${call.func.text}()\` sits behind a CUDA check, so it never runs on Neuron. Select the device with ${instead}.`
@@ -369,7 +369,7 @@ const loadWithoutMapLocation: Rule = {
     if (!call || !call.qname || !LOADERS.has(call.qname) || call.hasSplat) return;
     // map_location is the second parameter of both.
     if (call.kwargs.has('map_location') || call.args.length >= 2) return;
-    const guarded = guardedByCudaCheck(call.node);
+    const guarded = guardedByCudaCheck(ctx, call.node);
     ctx.report(call.func, {
       message: guarded ? `\`${call.func.text}(...)\` without \`map_location\` sits behind a CUDA check, so it never runs on Neuron; the CPU branch needs \`map_location="cpu"\`.` : undefined,
       severity: guarded ? 'info' : undefined,

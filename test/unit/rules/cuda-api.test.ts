@@ -23,29 +23,37 @@ describe('cuda-api', () => {
     it('downgrades calls behind a CUDA check to info (they never run on Neuron)', async () => {
       const f = await findingsOf('NRN151', `
         import torch
+        use_cuda = not args.no_cuda and torch.cuda.is_available()
         if torch.cuda.is_available():
             torch.cuda.synchronize()
         t = torch.cuda.max_memory_allocated() if use_cuda else 0
         if not torch.cuda.is_available():
             torch.cuda.synchronize()
+        if args.cuda:
+            torch.cuda.synchronize()
       `);
-      assert.deepEqual(at(f), [[3, 5], [4, 5], [6, 5]]);
-      assert.deepEqual(f.map((x) => x.severity), ['info', 'info', 'error']);
+      assert.deepEqual(at(f), [[4, 5], [5, 5], [7, 5], [9, 5]]);
+      assert.deepEqual(f.map((x) => x.severity), ['info', 'info', 'error', 'error'], 'a flag the user sets (args.cuda) is not a CUDA check');
       assert.match(f[0].message, /behind a CUDA check/);
     });
-    it('sees the CUDA test inside an and (or in every part of an or), never a negated one', async () => {
+    it('sees the CUDA test inside an and (or in every part of an or), never a negated one or a user flag', async () => {
       const f = await findingsOf('NRN151', `
         import torch
+        use_cuda = torch.cuda.is_available()
         if args.gpu is not None and torch.cuda.is_available():
             torch.cuda.set_device(args.gpu)
-        if (use_cuda or args.gpu) and rank == 0:
+        if (use_cuda or device.type == "cuda") and rank == 0:
             torch.cuda.synchronize()
         if use_cuda or args.cpu:
             torch.cuda.synchronize()
         if args.gpu is not None and not torch.cuda.is_available():
             torch.cuda.synchronize()
+        if use_cuda or args.gpu:
+            torch.cuda.synchronize()
+        if device.type == "cuda":
+            torch.cuda.synchronize()
       `);
-      assert.deepEqual(f.map((x) => [x.range.start.line, x.severity]), [[2, 'info'], [4, 'info'], [6, 'error'], [8, 'error']]);
+      assert.deepEqual(f.map((x) => [x.range.start.line, x.severity]), [[3, 'info'], [5, 'info'], [7, 'error'], [9, 'error'], [11, 'error'], [13, 'info']]);
     });
     it('resolves aliases and names the native replacement', async () => {
       const f = await findingsOf('NRN151', `

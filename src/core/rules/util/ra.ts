@@ -481,37 +481,46 @@ export function alreadyOnHost(ctx: RuleContext, expr: Node): boolean {
 
 /**
  * Inside the branch of a CUDA check (`if torch.cuda.is_available():`, `if device.type == "cuda":`,
- * `if use_cuda:`, `… if args.cuda else …`): the code never runs on Neuron.
+ * `if use_cuda:` with `use_cuda = torch.cuda.is_available()`, `… if use_cuda else …`): the code never runs
+ * on Neuron. A user's flag (`if args.cuda:`) is not one: that branch runs whenever the flag is given.
  */
-export function guardedByCudaCheck(node: Node): boolean {
+export function guardedByCudaCheck(ctx: RuleContext, node: Node): boolean {
   for (let child = node, p = node.parent; p; child = p, p = p.parent) {
     if (p.type === 'function_definition' || p.type === 'class_definition' || p.type === 'module') return false;
     if (p.type === 'if_statement' || p.type === 'elif_clause') {
       const body = p.childForFieldName('consequence');
       const cond = p.childForFieldName('condition');
-      if (body && same(body, child) && cond && isCudaCheck(cond)) return true;
+      if (body && same(body, child) && cond && isCudaCheck(ctx, cond, 0)) return true;
     }
     if (p.type === 'conditional_expression' && same(p.namedChildren[0], child)) {
       const cond = p.namedChildren[1];
-      if (cond && isCudaCheck(cond)) return true;
+      if (cond && isCudaCheck(ctx, cond, 0)) return true;
     }
   }
   return false;
 }
 
+/** What only holds with CUDA: the availability APIs, `.is_cuda`, a "cuda" string compared with a device, `torch.version.cuda`. */
+const CUDA_ONLY = /\bcuda\s*\.\s*(?:is_available|device_count|is_initialized|current_device)\s*\(|\.is_cuda\b|["']cuda(?::\d+)?["']|\bversion\s*\.\s*cuda\b/;
+
 /**
- * A condition that holds only with CUDA: a positive test (`torch.cuda.is_available()`, `use_cuda`,
- * `device.type == "cuda"`), or an `and` with one (`args.gpu is not None and torch.cuda.is_available()`),
- * or an `or` of them. A negated test (`not use_cuda`) is not one.
+ * A condition that holds only with CUDA: a positive test (`torch.cuda.is_available()`, `device.type == "cuda"`,
+ * a name assigned one, like `use_cuda = not args.no_cuda and torch.cuda.is_available()`), an `and` with one
+ * (`args.gpu is not None and torch.cuda.is_available()`), or an `or` of them. A negated test (`not use_cuda`,
+ * `args.gpu is None`) is not one, nor is a flag the user sets (`args.cuda`).
  */
-function isCudaCheck(cond: Node): boolean {
+function isCudaCheck(ctx: RuleContext, cond: Node, depth: number): boolean {
   const e = unparen(cond);
   if (e.type === 'boolean_operator') {
     const l = e.childForFieldName('left');
     const r = e.childForFieldName('right');
     if (!l || !r) return false;
-    return e.childForFieldName('operator')?.type === 'and' ? isCudaCheck(l) || isCudaCheck(r) : isCudaCheck(l) && isCudaCheck(r);
+    return e.childForFieldName('operator')?.type === 'and' ? isCudaCheck(ctx, l, depth) || isCudaCheck(ctx, r, depth) : isCudaCheck(ctx, l, depth) && isCudaCheck(ctx, r, depth);
   }
   // `args.gpu is None` means "no GPU chosen": that branch is the one that runs on Neuron.
-  return /cuda|gpu/i.test(e.text) && !/\bnot\b|\bis\s+None\b|==\s*None\b/.test(e.text);
+  if (/\bnot\b|\bis\s+None\b|==\s*None\b/.test(e.text)) return false;
+  if (CUDA_ONLY.test(e.text)) return true;
+  if (depth > 1 || (e.type !== 'identifier' && e.type !== 'attribute')) return false;
+  const name = ctx.sem.dottedName(e);
+  return !!name && ctx.sem.assignmentsOf(name, e).some((r) => isCudaCheck(ctx, r, depth + 1));
 }
