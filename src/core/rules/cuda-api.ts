@@ -125,11 +125,15 @@ const DEVICE_PATH = /cuda|gpu|device|\.to\(|nccl|amp\b|autocast|GradScaler|half\
 function branchesChooseDevice(cond: Node): boolean {
   const stmt = cond.parent;
   if (!stmt) return false;
-  // The governed code without the condition, `torch.cuda.*` housekeeping calls, and strings that are
-  // messages rather than device names ("WARNING: You have a CUDA device…").
+  // The governed code without the condition (and nested ones), `torch.cuda.*` housekeeping calls, and
+  // strings that are messages rather than device names ("WARNING: You have a CUDA device…").
   const cut: [number, number][] = [[cond.startIndex, cond.endIndex]];
-  for (const str of findAll(stmt, (n) => n.type === 'string')) {
-    if (!/^[rbuf]*["'](?:cuda|cpu|gpu)(?::\d+)?["']$/i.test(str.text)) cut.push([str.startIndex, str.endIndex]);
+  for (const n of findAll(stmt, (k) => k.type === 'string' || k.type === 'if_statement' || k.type === 'elif_clause' || k.type === 'while_statement')) {
+    if (n.type !== 'string') {
+      // Nested conditions test, they do not choose (`if not args.cuda: print("WARNING…")`).
+      const c = n.childForFieldName('condition');
+      if (c) cut.push([c.startIndex, c.endIndex]);
+    } else if (!/^[rbuf]*["'](?:cuda|cpu|gpu)(?::\d+)?["']$/i.test(n.text)) cut.push([n.startIndex, n.endIndex]);
   }
   cut.sort((a, b) => a[0] - b[0]);
   let text = '';

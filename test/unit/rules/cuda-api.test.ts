@@ -120,6 +120,11 @@ describe('cuda-api', () => {
             torch.cuda.manual_seed_all(0)
         if torch.cuda.is_available() and not args.cuda:
             print("WARNING: You have a CUDA device, so you should probably run with --cuda")
+        if torch.cuda.is_available():
+            if not args.cuda:
+                print("WARNING: You have a CUDA device, so you should probably run with --cuda")
+            else:
+                torch.cuda.manual_seed(1111)
       `);
       assert.deepEqual(f, []);
     });
