@@ -2,6 +2,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Rule } from './api';
 import type { RelatedInfo } from '../types';
+import type { CallInfo } from '../semantic/semantic';
 import { DOCS } from './util/docs';
 import { perText } from '../text';
 import { calledAcrossLinesAt, isMethodCallText, methodCallAt } from './util/nodes';
@@ -349,15 +350,35 @@ const deviceMap: Rule = {
 const writtenForCuda = perText((text) => /\bcuda\b/.test(text));
 const LOADERS = new Set(['torch.load', 'torch.jit.load']);
 
+const CHECKPOINT_WORDS = /ckpt|checkpoint|resume|weight|state|model|snapshot|\.pth?\b|\.bin\b|\.tar\b/i;
+const DATA_WORDS = /data|cache|feature|token|vocab|index|corpus|sample|embedding|label/i;
+
+/**
+ * `torch.load` of model state (what a GPU run saves with CUDA tensors), not of a cached dataset object:
+ * the result goes into `load_state_dict`, or the path or the name it is assigned to says checkpoint and
+ * neither says data (`dataset, _ = torch.load(cache_path)` holds no device tensors).
+ */
+function loadsCheckpoint(text: string, call: CallInfo): boolean {
+  const outer = call.node.parent?.parent;
+  if (outer?.type === 'call' && /\.\s*load_state_dict\s*\($/.test(text.slice(outer.startIndex, call.node.startIndex).replace(/\s+$/, ''))) return true;
+  const st = call.node.parent?.type === 'assignment' ? call.node.parent : null;
+  const target = st?.childForFieldName('left')?.text ?? '';
+  const words = `${call.args[0]?.text ?? ''} ${target}`;
+  if (DATA_WORDS.test(words)) return false;
+  if (CHECKPOINT_WORDS.test(words)) return true;
+  const name = /^\w+$/.test(target) ? target : null;
+  return !!name && new RegExp(`load_state_dict\\s*\\(\\s*${name}\\b`).test(text);
+}
+
 const loadWithoutMapLocation: Rule = {
   id: 'NRN108',
   name: 'load-without-map-location',
   category: 'cuda-device',
   severity: { xla: 'warning', native: 'warning' },
-  title: '`torch.load(...)` without `map_location` in code written for CUDA',
+  title: '`torch.load(...)` of a checkpoint without `map_location` in code written for CUDA',
   message:
     '`torch.load` without `map_location` puts every tensor back on the device it was saved from, and a checkpoint saved from CUDA raises on Neuron (the PyTorch wheels are CPU builds). Add `map_location="cpu"` and move the model to the device after loading.',
-  why: 'PyTorch documents that `torch.load` deserializes storages on the CPU and then moves them "to the device they were saved from. If this fails (e.g. because the run time system doesn\'t have certain devices), an exception is raised." Neuron PyTorch wheels are CPU builds, so a checkpoint written by a CUDA training run fails to load. Only reported in files that use CUDA (their checkpoints come from GPUs).',
+  why: 'PyTorch documents that `torch.load` deserializes storages on the CPU and then moves them "to the device they were saved from. If this fails (e.g. because the run time system doesn\'t have certain devices), an exception is raised." Neuron PyTorch wheels are CPU builds, so a checkpoint written by a CUDA training run fails to load. Only reported in files that use CUDA (their checkpoints come from GPUs), and for model state: a load that feeds `load_state_dict`, or whose path or name says checkpoint and not data (a cached dataset holds no device tensors).',
   fix: '`torch.load(path, map_location="cpu")`, then `model.load_state_dict(...)` and `model.to(device)` as usual.',
   docs: DOCS.programmingGuide,
   fixable: true,
@@ -369,6 +390,7 @@ const loadWithoutMapLocation: Rule = {
     if (!call || !call.qname || !LOADERS.has(call.qname) || call.hasSplat) return;
     // map_location is the second parameter of both.
     if (call.kwargs.has('map_location') || call.args.length >= 2) return;
+    if (call.qname === 'torch.load' && !loadsCheckpoint(ctx.text, call)) return;
     const guarded = guardedByCudaCheck(ctx, call.node);
     ctx.report(call.func, {
       message: guarded ? `\`${call.func.text}(...)\` without \`map_location\` sits behind a CUDA check, so it never runs on Neuron; the CPU branch needs \`map_location="cpu"\`.` : undefined,

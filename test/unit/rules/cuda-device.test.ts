@@ -245,20 +245,26 @@ describe('cuda-device', () => {
         scripted = torch.jit.load("m.pt")
         if torch.cuda.is_available():
             state = torch.load("gpu.pt")
+        model.load_state_dict(torch.load(path))
+        sd = torch.load(path)
+        model.load_state_dict(sd)
       `);
-      assert.deepEqual(at(f), [[4, 9], [6, 18], [9, 12], [11, 13]]);
-      assert.deepEqual(f.map((x) => x.severity), ['warning', 'warning', 'warning', 'info']);
+      assert.deepEqual(at(f), [[4, 9], [6, 18], [9, 12], [11, 13], [12, 23], [13, 6]]);
+      assert.deepEqual(f.map((x) => x.severity), ['warning', 'warning', 'warning', 'info', 'warning', 'warning']);
       assert.match(f[0].message, /map_location="cpu"/);
       assert.match(f[3].message, /behind a CUDA check/);
       assert.ok(f.every((x) => x.fixable));
     });
-    it('does not fire with map_location (keyword or second argument), splats, in files without CUDA, or on other loads', async () => {
+    it('does not fire with map_location (keyword or second argument), splats, on data (not checkpoints), in files without CUDA, or on other loads', async () => {
       const f = await findingsOf('NRN108', `
         import torch, json, pickle
         model = Net().cuda()
-        a = torch.load(p, map_location="cpu")
-        b = torch.load(p, "cpu")
-        c = torch.load(p, **opts)
+        ckpt_a = torch.load(ckpt_path, map_location="cpu")
+        ckpt_b = torch.load(ckpt_path, "cpu")
+        ckpt_c = torch.load(ckpt_path, **opts)
+        dataset, _ = torch.load(cache_path)
+        feats = torch.load("features.pt")
+        blob = torch.load(path)
         d = json.load(open(p))
         e = pickle.load(fh)
         g = np.load(p)
