@@ -8,6 +8,17 @@ import { attributeAt, calledAt, isAttributeText, isCalledText, isMethodCallText,
 import { perText } from '../text';
 import { RA_DOCS, alreadyOnHost, inPeriodicBlock, isForeignArray, isTensorish, unparen } from './util/ra';
 
+/**
+ * Code that places tensors on a device: `.to(`, `.cuda(`, a device, XLA. A file with none of them runs on
+ * the CPU by design (Hogwild workers, preprocessing): its loops read host values, not device ones.
+ */
+const placesOnDevice = perText((text) => /\.\s*(?:to|cuda)\s*\(|device|xla|mark_step|\bsync\s*\(/.test(text));
+
+/** Runs once per training/eval step, on a device, and not only every N steps. */
+function inDeviceStep(ctx: RuleContext, node: Node): boolean {
+  return placesOnDevice(ctx.text) && ctx.sem.inHotLoop(node) && !inPeriodicBlock(ctx, node);
+}
+
 const itemInLoop: Rule = {
   id: 'NRN351',
   name: 'item-in-loop',
@@ -36,7 +47,7 @@ const itemInLoop: Rule = {
     }
     if (ctx.sem.isUserObject(call.receiver)) return;
     // Logging every N steps (`if step % 50 == 0:`) is what the message recommends.
-    if (!ctx.sem.inHotLoop(hit.node) || inPeriodicBlock(ctx, hit.node)) return;
+    if (!inDeviceStep(ctx, hit.node)) return;
     ctx.report({ start: ctx.sem.rangeOf(hit.node).start, end: ctx.sem.rangeOf(call.node).end });
   },
 };
@@ -51,7 +62,7 @@ function hostMethod(ctx: RuleContext, node: Node, method: string, requireTensor:
   if (!call || call.method !== method || !call.receiver || call.qname) return null;
   if (!ctx.sem.imports_('torch')) return null;
   // The loop first: it is answered from the block index, while the receiver checks follow assignments.
-  if (!ctx.sem.inHotLoop(node) || inPeriodicBlock(ctx, node)) return null;
+  if (!inDeviceStep(ctx, node)) return null;
   if (ctx.sem.isUserObject(call.receiver) || isForeignArray(ctx, call.receiver)) return null;
   // `x.cpu().numpy()`: the copy happened at `.cpu()`, which is reported there.
   if (alreadyOnHost(ctx, call.receiver)) return null;
@@ -148,7 +159,7 @@ const numpyInLoop: Rule = {
     }
     const call = ctx.sem.callOf(hit.node);
     if (!call || (call.qname !== 'numpy.asarray' && call.qname !== 'numpy.array') || !call.args[0]) return;
-    if (!ctx.sem.imports_('torch') || !ctx.sem.inHotLoop(hit.node) || inPeriodicBlock(ctx, hit.node) || !isTensorish(ctx, call.args[0])) return;
+    if (!ctx.sem.imports_('torch') || !inDeviceStep(ctx, hit.node) || !isTensorish(ctx, call.args[0])) return;
     ctx.report(call.node);
   },
 };
@@ -209,7 +220,7 @@ const printInLoop: Rule = {
     } else if (hit.word === 'print') {
       if (call.func.type !== 'identifier' || ctx.sem.qualifiedName(call.func)) return;
     } else if (!call.method || !call.receiver || ctx.sem.isUserObject(call.receiver)) return;
-    if (!ctx.sem.inHotLoop(hit.node) || inPeriodicBlock(ctx, hit.node)) return;
+    if (!inDeviceStep(ctx, hit.node)) return;
     // One finding per call (the first tensor printed) is enough to point at the sync.
     const [first] = tensorArgs(ctx, call);
     if (first) ctx.report(first, { data: { callee: call.func.text } });
@@ -237,7 +248,7 @@ const castInLoop: Rule = {
     const call = ctx.sem.callOf(hit.node);
     if (!call || call.func.type !== 'identifier' || call.args.length !== 1 || ctx.sem.qualifiedName(call.func)) return;
     if (LITERALS.has(call.args[0].type)) return; // `float("-inf")`, `int(2)`: no tensor, no need to ask about loops
-    if (!ctx.sem.inHotLoop(hit.node) || inPeriodicBlock(ctx, hit.node) || !isTensorish(ctx, call.args[0])) return;
+    if (!inDeviceStep(ctx, hit.node) || !isTensorish(ctx, call.args[0])) return;
     ctx.report(call.node);
   },
 };
@@ -268,7 +279,7 @@ const trackerInLoop: Rule = {
       ((hit.word === 'add_scalar' || hit.word === 'add_scalars') && !!call.receiver && !ctx.sem.isUserObject(call.receiver) && !call.qname) ||
       // HF `evaluate` metrics convert what they are given to numpy: `metric.add_batch(predictions=preds, …)`.
       (hit.word === 'add_batch' && !!call.receiver && /metric/i.test(call.receiver.text) && !ctx.sem.isUserObject(call.receiver));
-    if (!tracker || !ctx.sem.inHotLoop(hit.node) || inPeriodicBlock(ctx, hit.node)) return;
+    if (!tracker || !inDeviceStep(ctx, hit.node)) return;
     const values: Node[] = [];
     for (const a of [...call.args, ...call.kwargs.values()]) {
       const e = unparen(a);

@@ -1,7 +1,27 @@
 import { strict as assert } from 'node:assert';
-import { at, findingsOf } from '../helpers';
+import type { Target } from '../../../src/core/types';
+import { at, dedent, findingsOf as findingsIn } from '../helpers';
+
+// Host-sync rules report only in files that put tensors on a device; the snippets below are the loops of
+// such a file (the line placing the model comes after them, so line numbers stay those of the snippet).
+const findingsOf = (rule: string, code: string, target?: Target) => findingsIn(rule, `${dedent(code)}\nmodel.to(device)\n`, target);
 
 describe('host-sync', () => {
+  it('does not report in a file that never places anything on a device (CPU by design, e.g. Hogwild workers)', async () => {
+    const cpuOnly = `
+      import torch
+      import torch.nn.functional as F
+      def test_epoch(model, data_loader):
+          with torch.no_grad():
+              for data, target in data_loader:
+                  output = model(data)
+                  test_loss += F.nll_loss(output, target, reduction="sum").item()
+                  correct += output.argmax(1).eq(target).sum().item()
+    `;
+    assert.deepEqual(await findingsIn('NRN351', cpuOnly), []);
+    assert.equal((await findingsOf('NRN351', cpuOnly)).length, 2, 'the same loop in a file that uses a device');
+  });
+
   describe('NRN351 .item() in a loop', () => {
     it('fires inside a training loop, at the method name', async () => {
       const f = await findingsOf('NRN351', `
