@@ -104,7 +104,8 @@ const cudaDeviceString: Rule = {
         if (related.length >= MAX_RELATED) break;
       }
       const last = holder.slice(holder.lastIndexOf('.') + 1);
-      if (related.length > 0 || DEVICE_NAME.test(last)) isDevice = true;
+      // `device_type = "cuda"` names a device kind for autocast (NRN201's finding), not a placement.
+      if (related.length > 0 || (DEVICE_NAME.test(last) && !/device_?type/i.test(last))) isDevice = true;
     }
     if (!isDevice) return;
     ctx.report(str, { message: deviceMessage(ctx.target, str.text), related, data: { value: v.kind === 'str' ? v.value : v.prefix, fstring: v.kind === 'fstr' } });

@@ -98,8 +98,12 @@ describe('cuda-device', () => {
         name = "cuda"
         other = "cuda" if torch.cuda.is_available() else "cpu"
         # device = "cuda"
+        device_type = "cuda" if "cuda" in str(device) else "cpu"
+        ctx = torch.amp.autocast(device_type=device_type, dtype=torch.bfloat16)
       `);
-      assert.deepEqual(f, []);
+      assert.deepEqual(f, [], 'an autocast device type is NRN201\'s, not a placement');
+      const amp = await findingsOf('NRN201', 'import torch\ndevice_type = "cuda"\nctx = torch.amp.autocast(device_type=device_type, dtype=torch.bfloat16)\n');
+      assert.equal(amp.length, 1, 'NRN201 reports the autocast device type');
     });
   });
 
