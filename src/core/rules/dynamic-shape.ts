@@ -327,6 +327,34 @@ function isTokenizerCall(ctx: RuleContext, call: CallInfo): boolean {
   return ctx.sem.assignmentsOf(key, call.node).some((r) => r.type === 'call' && /Tokeni[sz]er|Processor/.test(ctx.sem.call(r).qname ?? ctx.sem.call(r).func.text));
 }
 
+/** A test that holds on XLA (so on Neuron): accelerate's `DistributedType.XLA`/`TPU`, `is_torch_xla_available()`. */
+const XLA_TEST = /DistributedType\s*\.\s*(?:XLA|TPU)\b|is_torch_(?:xla|tpu)_available\s*\(|\bxla\b/i;
+const positiveXlaTest = (cond: Node): boolean => XLA_TEST.test(cond.text) && !/\bnot\b|!=/.test(cond.text);
+
+/**
+ * Code that runs only off XLA: the `else` of an XLA test, or statements after `if <XLA test>: … return`
+ * in the same block (accelerate's collate functions pad to a fixed length on XLA and to the longest otherwise).
+ */
+function offXlaOnly(node: Node): boolean {
+  for (let child: Node = node, p = node.parent; p && p.type !== 'function_definition' && p.type !== 'module'; child = p, p = p.parent) {
+    if ((p.type === 'if_statement' || p.type === 'elif_clause') && !same(p.childForFieldName('consequence'), child)) {
+      const cond = p.childForFieldName('condition');
+      if (cond && !same(cond, child) && positiveXlaTest(cond)) return true;
+    }
+    if (p.type === 'block' || p.type === 'module') {
+      for (const st of p.namedChildren) {
+        if (st.startIndex >= child.startIndex) break;
+        if (st.type !== 'if_statement') continue;
+        const cond = st.childForFieldName('condition');
+        const body = st.childForFieldName('consequence');
+        const last = body?.namedChildren.at(-1);
+        if (cond && positiveXlaTest(cond) && (last?.type === 'return_statement' || last?.type === 'raise_statement')) return true;
+      }
+    }
+  }
+  return false;
+}
+
 const tokenizerPadding: Rule = {
   id: 'NRN407',
   name: 'per-batch-padding',
@@ -355,7 +383,11 @@ const tokenizerPadding: Rule = {
     if (!isTokenizerCall(ctx, call)) return;
     const fn = enclosingFunction(ctx, callNode);
     if (!ctx.sem.inHotLoop(callNode) && !(fn && isPerBatchFunction(ctx, fn))) return;
-    ctx.report(kw, { data: { replacement: 'max_length' } });
+    if (offXlaOnly(callNode)) return;
+    ctx.report(kw, {
+      message: `\`${kw.text.replace(/\s+/g, ' ')}\` pads each batch to its own longest sequence, so the input shape changes from batch to batch and Neuron recompiles for each new length. Pad to a fixed length: \`padding="max_length", max_length=L\`.`,
+      data: { replacement: 'max_length' },
+    });
   },
 };
 

@@ -229,6 +229,33 @@ describe('dynamic-shape', () => {
             optimizer.step()
       `);
       assert.deepEqual(at(f), [[6, 44], [9, 28]]);
+      assert.match(f[1].message, /^`padding="longest"` pads each batch/);
+    });
+    it('does not fire on the branch that runs off XLA (accelerate pads to a fixed length on XLA/TPU)', async () => {
+      const f = await findingsOf('NRN407', `
+        import torch
+        from accelerate import Accelerator, DistributedType
+        from torch.utils.data import DataLoader
+        accelerator = Accelerator()
+        def collate_fn(examples):
+            if accelerator.distributed_type == DistributedType.TPU:
+                return tokenizer.pad(examples, padding="max_length", max_length=128, return_tensors="pt")
+            return tokenizer.pad(examples, padding="longest", return_tensors="pt")
+        def collate_xla(examples):
+            if accelerator.distributed_type == DistributedType.XLA:
+                out = tokenizer.pad(examples, padding="max_length", max_length=128, return_tensors="pt")
+            else:
+                out = tokenizer.pad(examples, padding="longest", return_tensors="pt")
+            return out
+        def collate_wrong(examples):
+            if accelerator.distributed_type != DistributedType.XLA:
+                return tokenizer.pad(examples, padding="max_length", max_length=128, return_tensors="pt")
+            return tokenizer.pad(examples, padding="longest", return_tensors="pt")
+        loader = DataLoader(ds, collate_fn=collate_fn)
+        loader2 = DataLoader(ds, collate_fn=collate_xla)
+        loader3 = DataLoader(ds, collate_fn=collate_wrong)
+      `);
+      assert.deepEqual(at(f), [[18, 36]], 'only the padding that runs on XLA');
     });
     it('does not fire on max_length padding, one-off tokenization, or non-tokenizer padding', async () => {
       const f = await findingsOf('NRN407', `
