@@ -541,6 +541,9 @@ const DIFFUSERS: Record<string, string> = {
   FluxInpaintPipeline: 'NeuronFluxInpaintPipeline',
 };
 
+/** Pipeline components passed in as modules (a fine-tuned UNet, text encoder, …). */
+const PIPELINE_MODULES = new Set(['unet', 'text_encoder', 'text_encoder_2', 'text_encoder_3', 'vae', 'transformer', 'controlnet', 'prior', 'image_encoder', 'decoder']);
+
 const diffusersPipeline: Rule = {
   id: 'NRN818',
   name: 'diffusers-pipeline',
@@ -559,6 +562,9 @@ const diffusersPipeline: Rule = {
     if (!isFrom(qnameAt(ctx.sem, hit.node), 'diffusers', hit.word)) return;
     const use = classUse(ctx, hit.node);
     if (use?.kind !== 'from_pretrained') return;
+    // Built from the modules in memory (`unet=unet` after fine-tuning), to save or validate them: an exported
+    // Neuron pipeline would recompile the hub weights and drop the training.
+    if ([...use.call.kwargs.keys()].some((k) => PIPELINE_MODULES.has(k))) return;
     const replacement = DIFFUSERS[hit.word];
     ctx.report(hit.node, {
       message: `Use \`${replacement}\` from \`optimum.neuron\`: \`${replacement}.from_pretrained(id, export=True, batch_size=1, height=512, width=512)\`; diffusion components must be compiled with static shapes.`,

@@ -357,9 +357,16 @@ describe('optimum-neuron', () => {
       assert.deepEqual(at(f), [[2, 8]]);
       assert.equal(f[0].data?.replacement, 'NeuronStableDiffusionPipeline');
     });
-    it('does not fire on the Neuron pipeline', async () => {
+    it('does not fire on the Neuron pipeline, or on a pipeline assembled from fine-tuned modules (to save or validate them)', async () => {
       const f = await findingsOf('NRN818', 'from optimum.neuron import NeuronStableDiffusionPipeline\npipe = NeuronStableDiffusionPipeline.from_pretrained(mid, export=True)\n');
       assert.deepEqual(at(f), []);
+      const saved = await findingsOf('NRN818', `
+        from diffusers import StableDiffusionPipeline, UNet2DConditionModel
+        unet = UNet2DConditionModel.from_pretrained(base, subfolder="unet")
+        pipeline = StableDiffusionPipeline.from_pretrained(base, unet=accelerator.unwrap_model(unet), revision=rev)
+        pipeline.save_pretrained("sd-model-finetuned")
+      `);
+      assert.deepEqual(saved, []);
     });
   });
 
