@@ -410,8 +410,10 @@ const paddingCollator: Rule = {
     if (hit.inString) return;
     const call = ctx.sem.callOf(hit.node);
     if (!call || !call.qname || !COLLATORS.test(call.qname) || call.hasSplat) return;
+    // A multiple buckets the lengths; `8 if use_fp16 else None` does not on Neuron (bf16: the None branch).
     const p2m = call.kwargs.get('pad_to_multiple_of');
-    if (p2m && ctx.sem.constValue(p2m)?.kind !== 'none') return;
+    const m = p2m ? ctx.sem.constValue(p2m) : null;
+    if (p2m && m?.kind !== 'none' && !(m?.kind === 'union' && m.options.some((o) => o.kind === 'none'))) return;
     const pad = call.kwargs.get('padding') ?? (call.qname.endsWith('DataCollatorWithPadding') ? call.args[1] : undefined);
     if (pad && ctx.sem.possibleStrings(pad).some((s) => s.value === 'max_length')) return;
     const pv = pad ? ctx.sem.constValue(pad) : null;

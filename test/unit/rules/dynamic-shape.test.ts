@@ -279,8 +279,10 @@ describe('dynamic-shape', () => {
         from transformers import DataCollatorWithPadding, DataCollatorForSeq2Seq
         collator = DataCollatorWithPadding(tokenizer)
         c2 = DataCollatorForSeq2Seq(tokenizer, model=model)
+        c3 = DataCollatorWithPadding(tokenizer, pad_to_multiple_of=(8 if use_fp16 else None))
       `);
-      assert.deepEqual(at(f), [[2, 12], [3, 6]]);
+      // run_glue: the multiple is only there for fp16; Neuron trains in bf16, so every batch has its own length.
+      assert.deepEqual(at(f), [[2, 12], [3, 6], [4, 6]]);
     });
     it('does not fire with max_length padding or pad_to_multiple_of', async () => {
       const f = await findingsOf('NRN408', `
