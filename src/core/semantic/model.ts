@@ -11,6 +11,11 @@ const DEF = new Set<Block['kind']>(['def']);
 const DEF_OR_CLASS = new Set<Block['kind']>(['def', 'class']);
 const LOOP = new Set<Block['kind']>(['for', 'while']);
 
+/** A `for` header over a DataLoader-like name (`in eval_dataloader`, `in enumerate(val_loader)`, `in tqdm(loader)`). */
+const LOADER_LOOP = /\bin\s+(?:(?:enumerate|tqdm|iter)\s*\(\s*)?[\w.]*loader\b/i;
+/** A model forward call: `model(`, `net(`, `self.model(`, `ddp_model(`. */
+const MODEL_CALL = /(?<![\w.])(?:self\.)?(?:\w+_)?(?:model|net)\s*\(/;
+
 interface Block {
   kind: 'def' | 'class' | 'for' | 'while' | 'with';
   node: Node;
@@ -721,6 +726,8 @@ export class SemanticModel implements Semantic {
     if (this.hasCodeAt(trainStepMatches(this.text, loop.bodyStart, loop.end))) kind = 'train';
     else if (this.callsTrainStepFunction(loop.bodyStart, loop.end)) kind = 'train';
     else if (this.underNoGrad(loop) || this.hasCodeMatch(new RegExp(NO_GRAD.source, 'g'), loop.bodyStart, loop.end)) kind = 'eval';
+    // `for batch in eval_dataloader: outputs = model(**batch)`: a model run per batch of a loader (no no_grad needed).
+    else if (loop.kind === 'for' && LOADER_LOOP.test(this.text.slice(loop.start, loop.bodyStart)) && this.hasCodeMatch(new RegExp(MODEL_CALL.source, 'g'), loop.bodyStart, loop.end)) kind = 'eval';
     this.loopKinds.set(loop.node.id, kind);
     return kind;
   }
