@@ -50,6 +50,20 @@ describe('host-sync', () => {
       `);
       assert.deepEqual(at(f), [[6, 17], [11, 31]]);
     });
+    it('fires in an eval loop over a DataLoader that runs the model without no_grad, not in other loader loops', async () => {
+      const f = await findingsOf('NRN351', `
+        import torch
+        model.eval()
+        for step, batch in enumerate(eval_dataloader):
+            outputs = model(**batch)
+            acc = (outputs.logits.argmax(-1) == batch["labels"]).float().mean().item()
+        for batch in train_loader:
+            n = batch["input_ids"].ne(0).sum().item()
+        for x in items:
+            y = model(x).mean().item()
+      `);
+      assert.deepEqual(at(f), [[5, 73]]);
+    });
     it('treats `step % N == 0` as periodic logging, unless N can only be 1 (every step)', async () => {
       const code = (n: string) => `
         import torch
