@@ -47,12 +47,12 @@ function classUse(ctx: RuleContext, node: Node): Use | null {
 }
 
 /** A rule for a class that has a drop-in Optimum Neuron replacement, reported at the class name when called or subclassed. */
-function replaceClass(meta: Omit<RuleMeta, 'category' | 'severity' | 'stackNote'> & { lib: string; cls: string; replacement: string; module?: string }): Rule {
-  const { lib, cls, replacement, module = 'optimum.neuron', ...rest } = meta;
+function replaceClass(meta: Omit<RuleMeta, 'category' | 'severity' | 'stackNote'> & { lib: string; cls: string; replacement: string; module?: string; severity?: Rule['severity'] }): Rule {
+  const { lib, cls, replacement, module = 'optimum.neuron', severity = XLA_ONLY, ...rest } = meta;
   return {
     ...rest,
     category: 'optimum-neuron',
-    severity: XLA_ONLY,
+    severity,
     stackNote: NATIVE_NOTE,
     triggers: [cls],
     visit(hit, ctx) {
@@ -387,8 +387,11 @@ const accelerator = replaceClass({
   cls: 'Accelerator',
   replacement: 'NeuronAccelerator',
   title: '`accelerate.Accelerator` instead of `NeuronAccelerator`',
+  // A warning: stock accelerate runs on the XLA device through its TPU/XLA path; what it lacks is Neuron's
+  // parallelism and loader. The plugins NeuronAccelerator rejects are NRN815's errors.
+  severity: XLA_WARN,
   message: 'Use `NeuronAccelerator` (from `optimum.neuron`) on Trainium, e.g. `NeuronAccelerator(trn_config=training_args.trn_config, zero_1=True)`; `prepare_data_loader(..., use_mp_device_loader=True)` wraps loaders in `MpDeviceLoader`.',
-  why: 'The stock Accelerator does not set up the XLA device, Neuron parallelism or the device loader; `NeuronAccelerator` does, and rejects DeepSpeed/FSDP/dynamo/Megatron/TP plugins.',
+  why: 'Stock accelerate finds the XLA device through its TPU/XLA path, but not Neuron parallelism (`trn_config`: tensor and pipeline parallel, ZeRO-1), Neuron mixed precision or the `MpDeviceLoader` wrapping; `NeuronAccelerator` adds them, and rejects DeepSpeed/FSDP/dynamo/Megatron/TP plugins.',
   fix: '`from optimum.neuron import NeuronAccelerator`; `NeuronAccelerator(trn_config=..., zero_1=True, mixed_precision_config=...)`.',
   docs: QUICKSTART,
   fixable: true,
