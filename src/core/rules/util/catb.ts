@@ -60,7 +60,18 @@ function exceptCatchesImportError(handler: Node): boolean {
 }
 
 /**
- * True when an import is optional: inside a `try:` body whose handlers catch ImportError, or under
+ * `except ImportError: raise ImportError("Please install bitsandbytes")`: the handler logs and raises, so the
+ * library is required where the import runs (diffusers' `--use_8bit_adam`), not optional.
+ */
+function onlyRaises(handler: Node): boolean {
+  const block = handler.namedChildren.find((k) => k.type === 'block');
+  const body = block?.namedChildren.filter((k) => k.type !== 'comment') ?? [];
+  return body.some((k) => k.type === 'raise_statement') && body.every((k) => k.type === 'raise_statement' || (k.type === 'expression_statement' && k.namedChildren[0]?.type === 'call'));
+}
+
+/**
+ * True when an import is optional: inside a `try:` body whose handlers catch ImportError (and do more than
+ * raise), or under
  * `if TYPE_CHECKING:`. The code then runs without the library, so a GPU-only import is not a blocker.
  */
 export function isGuardedImport(stmt: Node): boolean {
@@ -69,7 +80,7 @@ export function isGuardedImport(stmt: Node): boolean {
     if (p.type === 'try_statement' && same(p.childForFieldName('body'), n)) {
       for (let i = 0; i < p.namedChildCount; i++) {
         const c = p.namedChild(i);
-        if (c && c.type === 'except_clause' && exceptCatchesImportError(c)) return true;
+        if (c && c.type === 'except_clause' && exceptCatchesImportError(c) && !onlyRaises(c)) return true;
       }
     }
     // `if TYPE_CHECKING:` / `if is_flash_attn_2_available():` / `if HAS_APEX:` / `if importlib.util.find_spec("x"):`
