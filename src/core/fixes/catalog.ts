@@ -2,7 +2,7 @@
 // reports can say "N fixable with --fix"). Pure data: the rule catalog imports it, no cycle.
 // A unit test checks that every id here is claimed by a fixer.
 export const FIXABLE_RULES: ReadonlySet<string> = new Set([
-  'NRN101', 'NRN102', 'NRN104', 'NRN107', 'NRN108', 'NRN151', 'NRN152', 'NRN153', 'NRN155', 'NRN158',
+  'NRN101', 'NRN102', 'NRN104', 'NRN107', 'NRN108', 'NRN109', 'NRN151', 'NRN152', 'NRN153', 'NRN155', 'NRN158',
   'NRN201', 'NRN202', 'NRN203',
   'NRN251', 'NRN252', 'NRN253', 'NRN255', 'NRN256',
   'NRN301', 'NRN302', 'NRN303', 'NRN304', 'NRN305', 'NRN307', 'NRN308',

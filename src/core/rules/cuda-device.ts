@@ -1,6 +1,6 @@
 // cuda-device: CUDA device placement (`.cuda()`, "cuda" device strings).
 import type { Node } from 'web-tree-sitter';
-import type { Rule } from './api';
+import type { Rule, RuleContext } from './api';
 import type { RelatedInfo } from '../types';
 import type { CallInfo } from '../semantic/semantic';
 import { DOCS } from './util/docs';
@@ -87,6 +87,7 @@ const cudaDeviceString: Rule = {
     let isDevice = false;
     const arg = ctx.sem.argumentOf(used);
     if (arg) {
+      if (arg.call.qname === 'torch.Generator') return; // NRN109's: the fix is a CPU generator, not another device
       if (isDeviceSlot(arg.call, arg.index, arg.keyword)) isDevice = true;
       // argparse: add_argument("--device", default="cuda")
       else if (arg.keyword === 'default' && arg.call.method === 'add_argument' && arg.call.args.some((a) => /device/i.test(a.text))) isDevice = true;
@@ -400,4 +401,42 @@ const loadWithoutMapLocation: Rule = {
   },
 };
 
-export const rules: Rule[] = [cudaMethod, cudaDeviceString, intDevice, currentDevice, cudaTensorType, cudaVisibleDevices, deviceMap, loadWithoutMapLocation];
+/** What a generator's device resolves to on Neuron: the XLA/accelerator device (raises), the CPU, or unknown. */
+function generatorDevice(ctx: RuleContext, arg: Node): 'device' | 'cpu' | 'unknown' {
+  const strings = ctx.sem.possibleStrings(arg);
+  if (strings.length && strings.every((x) => x.value === 'cpu')) return 'cpu';
+  if (strings.some((x) => /^(?:cuda|xla|neuron)(?::\d+)?$/.test(x.value))) return 'device';
+  const q = ctx.sem.qualifiedName(arg.type === 'call' ? arg.childForFieldName('function')! : arg) ?? '';
+  if (/^torch_xla\.(?:device|core\.xla_model\.xla_device)$/.test(q) || /(?:^|\.)accelerator\.device$/.test(ctx.sem.dottedName(arg) ?? '')) return 'device';
+  return 'unknown';
+}
+
+const generatorOnDevice: Rule = {
+  id: 'NRN109',
+  name: 'generator-on-device',
+  category: 'cuda-device',
+  severity: { xla: 'error', native: 'warning' },
+  title: '`torch.Generator(device=…)` on the training device (CUDA or XLA)',
+  message:
+    '`torch.Generator` supports CPU and CUDA devices only: on Neuron a CUDA generator raises (CPU build) and an XLA one raises "XLA device type not an accelerator" (pytorch/xla#9159). Create the generator on the CPU: `torch.Generator().manual_seed(seed)`.',
+  why: 'PyTorch builds generators for CPU and CUDA only; PyTorch/XLA has no `torch.Generator` implementation yet (pytorch/xla#9159, open), so `torch.Generator(device=xla_device)` raises at construction. Sampling APIs that take a generator (diffusers pipelines, `torch.randn(..., generator=g)`) accept a CPU generator.',
+  fix: '`generator = torch.Generator().manual_seed(seed)` (CPU), then move the sampled tensors to the device; for device-side randomness seed with `xm.set_rng_state(seed)` / `torch.manual_seed(seed)`.',
+  docs: 'https://github.com/pytorch/xla/issues/9159',
+  fixable: true,
+  stackNote: 'On native TorchNeuron a generator on the `neuron` device is not verified here (warning); a CUDA one raises on both stacks.',
+  triggers: ['Generator'],
+  gate: (text, _start, end) => calledAcrossLinesAt(text, end),
+  visit(hit, ctx) {
+    if (hit.inString) return;
+    const call = ctx.sem.callOf(hit.node);
+    if (!call || call.qname !== 'torch.Generator' || call.hasSplat) return;
+    const arg = call.kwargs.get('device') ?? call.args[0];
+    if (!arg) return;
+    const where = generatorDevice(ctx, arg);
+    if (where === 'cpu') return;
+    const guarded = guardedByCudaCheck(ctx, call.node);
+    ctx.report(arg, { severity: guarded ? 'info' : where === 'unknown' ? 'warning' : undefined });
+  },
+};
+
+export const rules: Rule[] = [cudaMethod, cudaDeviceString, intDevice, currentDevice, cudaTensorType, cudaVisibleDevices, deviceMap, loadWithoutMapLocation, generatorOnDevice];

@@ -230,6 +230,14 @@ describe('fix engine: torch.load without map_location (NRN108)', () => {
   });
 });
 
+describe('fix engine: torch.Generator on the device (NRN109)', () => {
+  it('creates the generator on the CPU, keyword or positional', async () => {
+    const src = 'import torch\n\ng = torch.Generator(device=accelerator.device).manual_seed(0)\nh = torch.Generator("cuda")\n';
+    const r = await fixText(src, 'xla');
+    assert.equal(r.text, 'import torch\n\ng = torch.Generator().manual_seed(0)\nh = torch.Generator()\n');
+  });
+});
+
 describe('CLI: check --diff / --fix', function () {
   this.timeout(60_000);
   const src = 'import torch\n\nmodel = torch.nn.Linear(2, 2).cuda()\nx = torch.zeros(2, device="cuda")\n';

@@ -283,4 +283,35 @@ describe('cuda-device', () => {
       assert.deepEqual(cpuOnly, [], 'a file with no CUDA in it: its checkpoints need not come from a GPU');
     });
   });
+  describe('NRN109 torch.Generator on the training device', () => {
+    it('fires on generators on the accelerator, XLA or CUDA device, at the device argument', async () => {
+      const f = await findingsOf('NRN109', `
+        import torch
+        import torch_xla
+        from accelerate import Accelerator
+        accelerator = Accelerator()
+        g1 = torch.Generator(device=accelerator.device).manual_seed(0)
+        g2 = torch.Generator(torch_xla.device())
+        g3 = torch.Generator(device="cuda")
+        g4 = torch.Generator(device=x.device)
+      `);
+      assert.deepEqual(at(f), [[5, 29], [6, 22], [7, 29], [8, 29]]);
+      assert.deepEqual(f.map((x) => x.severity), ['error', 'error', 'error', 'warning']);
+      assert.ok(f.every((x) => x.fixable));
+      assert.deepEqual(await findingsOf('NRN102', 'import torch\ng = torch.Generator(device="cuda")\n'), [], 'the "cuda" here is NRN109\'s (a CPU generator is the fix)');
+    });
+    it('does not fire on CPU generators, other Generator classes or comments', async () => {
+      const f = await findingsOf('NRN109', `
+        import torch
+        g1 = torch.Generator()
+        g2 = torch.Generator(device="cpu")
+        g3 = torch.Generator(device=torch.device("cpu"))
+        g4 = np.random.Generator(bitgen)
+        class Generator: ...
+        g5 = Generator(device="cuda")
+        # torch.Generator(device="cuda")
+      `);
+      assert.deepEqual(f, []);
+    });
+  });
 });

@@ -293,4 +293,20 @@ export const loadMapLocation: Fixer = {
   },
 };
 
-export const deviceFixers: Fixer[] = [cudaMethod, cudaString, availability, loadMapLocation];
+/** `torch.Generator(device=d)` → `torch.Generator()`: a CPU generator (XLA has none; samplers accept CPU ones). */
+export const cpuGenerator: Fixer = {
+  name: 'cpu-generator',
+  rules: ['NRN109'],
+  plan(f, cx): FixOutcome {
+    const call = cx.callAround(cx.nodeAt(f.range));
+    if (!call) return null;
+    const info = cx.sem.call(call);
+    if (info.qname !== 'torch.Generator' || info.hasSplat) return null;
+    const kw = info.kwargs.get('device')?.parent;
+    const item = kw?.type === 'keyword_argument' ? kw : info.args[0];
+    if (!item) return null;
+    return { title: 'Create the generator on the CPU (`torch.Generator()`)', edits: [cx.removeListItem(item)], safe: true };
+  },
+};
+
+export const deviceFixers: Fixer[] = [cudaMethod, cudaString, availability, loadMapLocation, cpuGenerator];
