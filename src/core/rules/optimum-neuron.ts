@@ -22,7 +22,10 @@ function isFrom(q: string | null, lib: string, name: string | RegExp): boolean {
   return typeof name === 'string' ? last === name : name.test(last);
 }
 
-type Use = { kind: 'call'; call: CallInfo } | { kind: 'base' } | { kind: 'from_pretrained'; call: CallInfo; attr: Node };
+type Use = { kind: 'call'; call: CallInfo } | { kind: 'base' } | { kind: 'from_pretrained'; call: CallInfo; attr: Node } | { kind: 'parser'; call: CallInfo };
+
+/** Argument parsers that build the dataclasses they are given (`HfArgumentParser((ModelArguments, TrainingArguments))`). */
+const ARG_PARSERS = /(?:HfArgumentParser|TrlParser)$/;
 
 /** How a class name is used here: called, subclassed, or `.from_pretrained(...)`-ed. */
 function classUse(ctx: RuleContext, node: Node): Use | null {
@@ -36,6 +39,13 @@ function classUse(ctx: RuleContext, node: Node): Use | null {
   if (isShadowed(ctx, head)) return null;
   const call = ctx.sem.callOf(node);
   if (call) return { kind: 'call', call };
+  // A dataclass handed to an argument parser, alone or in its tuple: the parser instantiates it.
+  const item = p?.type === 'tuple' || p?.type === 'list' ? p : chain;
+  const list = item.parent;
+  if (list?.type === 'argument_list' && list.parent?.type === 'call') {
+    const parser = ctx.sem.call(list.parent);
+    if (ARG_PARSERS.test(parser.qname ?? '') && parser.args[0] && same(parser.args[0], item)) return { kind: 'parser', call: parser };
+  }
   if (p?.type === 'attribute' && same(p.childForFieldName('object'), chain)) {
     const attr = p.childForFieldName('attribute');
     if (attr && (attr.text === 'from_pretrained' || attr.text === 'from_single_file')) {

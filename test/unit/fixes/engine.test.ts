@@ -238,6 +238,15 @@ describe('fix engine: torch.Generator on the device (NRN109)', () => {
   });
 });
 
+describe('fix engine: the dataclasses of an argument parser (NRN802 + NRN820)', () => {
+  it('renames the TrainingArguments listed in the parser tuple along with the parser', async () => {
+    const src = 'from transformers import HfArgumentParser, TrainingArguments\n\nparser = HfArgumentParser((ModelArguments, TrainingArguments))\n';
+    const r = await fixText(src, 'xla');
+    assert.equal(r.text, 'from optimum.neuron import NeuronTrainingArguments, NeuronHfArgumentParser\n\nparser = NeuronHfArgumentParser((ModelArguments, NeuronTrainingArguments))\n');
+    assert.deepEqual([...r.applied].sort(), ['NRN802', 'NRN820']);
+  });
+});
+
 describe('CLI: check --diff / --fix', function () {
   this.timeout(60_000);
   const src = 'import torch\n\nmodel = torch.nn.Linear(2, 2).cuda()\nx = torch.zeros(2, device="cuda")\n';

@@ -75,6 +75,19 @@ describe('optimum-neuron', () => {
       assert.deepEqual(at(f), [[2, 8]]);
       assert.equal(f[0].data?.replacement, 'NeuronTrainingArguments');
     });
+    it('fires on the dataclass handed to HfArgumentParser / TrlParser (alone or in its tuple), not on other tuples', async () => {
+      const f = await findingsOf('NRN802', `
+        from transformers import HfArgumentParser, TrainingArguments
+        from trl import TrlParser
+        from optimum.neuron import NeuronHfArgumentParser
+        p1 = HfArgumentParser((ModelArguments, DataArguments, TrainingArguments))
+        p2 = TrlParser(TrainingArguments)
+        p3 = NeuronHfArgumentParser([ModelArguments, TrainingArguments])
+        kinds = (ModelArguments, TrainingArguments)
+        print(TrainingArguments)
+      `);
+      assert.deepEqual(at(f), [[4, 55], [5, 16], [6, 46]]);
+    });
     it('does not fire for NeuronTrainingArguments or a user dataclass', async () => {
       const f = await findingsOf('NRN802', `
         from optimum.neuron import NeuronTrainingArguments

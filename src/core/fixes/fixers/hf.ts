@@ -2,7 +2,8 @@
 // `pipeline(...)`, and inference `AutoModelFor*` → `NeuronModelFor*` with static shapes. Every
 // argument the Neuron class does not accept is dropped with a `# neuron-lens: dropped …` note.
 import type { Node } from 'web-tree-sitter';
-import type { Fixer, FixOutcome, ImportReq, Release } from '../api';
+import type { Fixer, FixOutcome, FixPlan, ImportReq, Release } from '../api';
+import type { Finding } from '../../types';
 import type { FixContext } from '../context';
 import type { OffsetEdit } from '../text';
 
@@ -163,11 +164,33 @@ export const hfClass: Fixer = {
   categories: ['optimum-neuron', 'mixed-precision', 'gpu-library'],
   targets: ['xla'],
   plan(f, cx): FixOutcome {
+    const parserArg = parserDataclass(cx.nodeAt(f.range), f.data);
+    if (parserArg) return parserArg;
     const hit = classCall(cx, cx.nodeAt(f.range));
     if (!hit) return null;
     return classPlan(cx, hit.call, hit.map);
   },
 };
+
+/**
+ * `HfArgumentParser((ModelArguments, TrainingArguments))`: the dataclass is renamed where it is listed (the
+ * parser's own call is NRN820's plan; its arguments are not this class's keywords).
+ */
+function parserDataclass(node: Node | null, data: Finding['data']): FixPlan | null {
+  const replacement = typeof data?.replacement === 'string' ? data.replacement : null;
+  if (!node || node.type !== 'identifier' || !replacement) return null;
+  const holder = node.parent?.type === 'tuple' || node.parent?.type === 'list' ? node.parent : node;
+  const call = holder.parent?.type === 'argument_list' ? holder.parent.parent : null;
+  if (call?.type !== 'call' || !/(?:HfArgumentParser|TrlParser)$/.test(call.childForFieldName('function')?.text ?? '')) return null;
+  const module = typeof data?.module === 'string' ? data.module : 'optimum.neuron';
+  return {
+    title: `Use \`${replacement}\` from ${module} in the parser`,
+    edits: [{ start: node.startIndex, end: node.endIndex, text: replacement }],
+    imports: [{ kind: 'from', module, name: replacement }],
+    release: [{ local: node.text }],
+    safe: true,
+  };
+}
 
 // ------------------------------------------------------------------------------------ pipeline
 
