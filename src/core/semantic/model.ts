@@ -27,7 +27,8 @@ interface Block {
 }
 /** What may stand before `import` on its line: indentation or an earlier statement and `;`, then `from <module> `. */
 const IMPORT_PREFIX = /^(?:.*;)?[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?$/;
-// A training step: `.backward(`, `optimizer_step(`, or `<word containing "opt">.step(` (case-insensitive).
+// A training step: `.backward(`, `optimizer_step(`, `<word containing "opt">.step(`, or `<word>.step(<word containing
+// "opt">` (a GradScaler's `scaler.step(optimizer)`), case-insensitive.
 // Found from the literal part (`.backward(` / `.step(` / `optimizer_step(`) and the receiver checked after:
 // the one-regex form (`\b\w*opt\w*\s*\.\s*step\s*\(`) tried a match at every word of the file.
 const STEP_CANDIDATE = /\.\s*(?:backward|step)\s*\(|\boptimizer_step\s*\(/gi;
@@ -46,7 +47,9 @@ export function* trainStepMatches(text: string, from: number, to: number): Gener
     while (j >= from && /\s/.test(text[j])) j--;
     let k = j;
     while (k >= from && /\w/.test(text[k])) k--;
-    if (k < j && /opt/i.test(text.slice(k + 1, j + 1))) yield [k + 1, m.index + m[0].length];
+    const end = m.index + m[0].length;
+    // `optimizer.step()`, or a GradScaler stepping the optimizer: `scaler.step(optimizer)`.
+    if (k < j && (/opt/i.test(text.slice(k + 1, j + 1)) || /^\s*\w*opt/i.test(text.slice(end, end + 64)))) yield [k + 1, end];
   }
 }
 const NO_GRAD = /\b(?:no_grad|inference_mode)\s*\(/;
@@ -723,22 +726,58 @@ export class SemanticModel implements Semantic {
     const cached = this.loopKinds.get(loop.node.id);
     if (cached) return cached;
     let kind: LoopKind = 'other';
-    if (this.hasCodeAt(trainStepMatches(this.text, loop.bodyStart, loop.end))) kind = 'train';
-    else if (this.callsTrainStepFunction(loop.bodyStart, loop.end)) kind = 'train';
-    else if (this.underNoGrad(loop) || this.hasCodeMatch(new RegExp(NO_GRAD.source, 'g'), loop.bodyStart, loop.end)) kind = 'eval';
+    // Only evidence that runs once per iteration of this loop counts: a step inside an inner loop makes the
+    // inner loop the step loop, and this one (`for epoch …`) runs once per epoch.
+    const direct = (matches: Iterable<[number, number]>) => [...matches].filter(([s]) => this.directlyIn(loop, s));
+    if (this.hasCodeAt(direct(trainStepMatches(this.text, loop.bodyStart, loop.end)))) kind = 'train';
+    else if (this.callsTrainStepFunction(loop)) kind = 'train';
+    else if ((this.underNoGrad(loop) && (!this.hasInnerLoop(loop) || this.runsModel(loop))) || this.hasNoGradBlock(loop)) kind = 'eval';
     // `for batch in eval_dataloader: outputs = model(**batch)`: a model run per batch of a loader (no no_grad needed).
-    else if (loop.kind === 'for' && LOADER_LOOP.test(this.text.slice(loop.start, loop.bodyStart)) && this.hasCodeMatch(new RegExp(MODEL_CALL.source, 'g'), loop.bodyStart, loop.end)) kind = 'eval';
+    else if (loop.kind === 'for' && LOADER_LOOP.test(this.text.slice(loop.start, loop.bodyStart)) && this.runsModel(loop)) kind = 'eval';
     this.loopKinds.set(loop.node.id, kind);
     return kind;
   }
 
-  /** True when `re` matches in [from, to) outside comments and strings. */
-  private hasCodeMatch(re: RegExp, from: number, to: number): boolean {
-    const seg = this.text.slice(from, to);
-    re.lastIndex = 0;
+  /** `pos` (in the loop's body) runs once per iteration of `loop`: no inner loop or nested function holds it. */
+  private directlyIn(loop: Block, pos: number): boolean {
+    for (let b = this.blockAt(pos); b; b = this.outerBlock(b, pos)) {
+      if (b === loop) return true;
+      if ((LOOP.has(b.kind) && pos >= b.bodyStart) || b.kind === 'def' || b.kind === 'class') return false;
+    }
+    return false;
+  }
+
+  /** A for/while loop inside the body of `loop`. */
+  private hasInnerLoop(loop: Block): boolean {
+    for (const re = /^[ \t]*(?:async[ \t]+)?(?:for|while)\b/gm, seg = this.text.slice(loop.bodyStart, loop.end); ; ) {
+      const m = re.exec(seg);
+      if (!m) return false;
+      const b = this.blockAt(loop.bodyStart + m.index + m[0].length - 1);
+      if (b && b !== loop && LOOP.has(b.kind) && b.start > loop.start) return true;
+    }
+  }
+
+  /** The model runs once per iteration: `model(…)`, `net(…)`, `self.model(…)` directly in the loop body. */
+  private runsModel(loop: Block): boolean {
+    const re = new RegExp(MODEL_CALL.source, 'g');
+    const seg = this.text.slice(loop.bodyStart, loop.end);
     for (let m = re.exec(seg); m; m = re.exec(seg)) {
-      const n = this.root.descendantForIndex(from + m.index + m[0].length - 1);
-      if (n && n.type !== 'comment' && n.type !== 'string_content' && n.type !== 'string') return true;
+      const at = loop.bodyStart + m.index;
+      if (this.directlyIn(loop, at) && this.hasCodeAt([[at, at + m[0].length]])) return true;
+    }
+    return false;
+  }
+
+  /** `with torch.no_grad():` (or inference_mode) directly in the loop body, around no loop of its own. */
+  private hasNoGradBlock(loop: Block): boolean {
+    const re = new RegExp(NO_GRAD.source, 'g');
+    const seg = this.text.slice(loop.bodyStart, loop.end);
+    for (let m = re.exec(seg); m; m = re.exec(seg)) {
+      const at = loop.bodyStart + m.index;
+      if (!this.directlyIn(loop, at) || !this.hasCodeAt([[at, at + m[0].length]])) continue;
+      const w = this.blockAt(at);
+      if (w && w.kind === 'with' && at < w.bodyStart && this.hasInnerLoop(w)) continue; // `with no_grad(): for b in val:`
+      return true;
     }
     return false;
   }
@@ -754,26 +793,33 @@ export class SemanticModel implements Semantic {
 
   private trainStepFns?: Set<string>;
   /** Names of same-file functions whose body runs backward/optimizer step (train_step helpers). */
-  private callsTrainStepFunction(from: number, to: number): boolean {
+  private callsTrainStepFunction(loop: Block): boolean {
     if (!this.trainStepFns) {
       this.trainStepFns = new Set();
-      // Every training step in code, then the functions around it (text first, tree second).
+      // Every training step in code, then the function around it when the step is not in a loop of that
+      // function: `def train_step(batch): …backward()` runs once per step of its caller's loop, while
+      // `def train_one_epoch(loader): for batch in loader: …` holds the step loop itself.
       for (const [start, end] of trainStepMatches(this.text, 0, this.text.length)) {
         const n = this.root.descendantForIndex(end - 1);
         if (!n || n.type === 'comment' || n.type === 'string_content' || n.type === 'string') continue;
         for (let b = this.blockAt(start); b; b = this.outerBlock(b, start)) {
+          if (LOOP.has(b.kind) && start >= b.bodyStart) break;
           if (b.kind !== 'def' || start < b.bodyStart) continue;
           const name = b.node.childForFieldName('name')?.text;
           if (name) this.trainStepFns.add(name);
+          break;
         }
       }
     }
     if (!this.trainStepFns.size) return false;
+    const from = loop.bodyStart;
+    const to = loop.end;
     // One scan of [from, to) for all of the names (not one whole-file scan per name).
     this.trainStepCall ??= new RegExp(`\\b(?:${[...this.trainStepFns].map(escapeRe).join('|')})\\b`, 'g');
     const re = this.trainStepCall;
     re.lastIndex = from;
     for (let m = re.exec(this.text); m && m.index < to; m = re.exec(this.text)) {
+      if (!this.directlyIn(loop, m.index)) continue;
       const end = m.index + m[0].length;
       const id = this.root.descendantForIndex(m.index, end);
       if (id && id.type === 'identifier' && id.startIndex === m.index && id.endIndex === end && this.callOf(id)) return true;

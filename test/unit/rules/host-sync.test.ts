@@ -50,6 +50,61 @@ describe('host-sync', () => {
       `);
       assert.deepEqual(at(f), [[6, 17], [11, 31]]);
     });
+    it('does not fire on once-per-epoch code: after the step loop, in a function holding its own step loop, after an eval loop', async () => {
+      const f = await findingsOf('NRN351', `
+        import torch
+        import torch_xla.core.xla_model as xm
+        for epoch in range(3):
+            for step in range(100):
+                loss = model(x).mean()
+                loss.backward()
+                xm.optimizer_step(opt)
+            print("epoch", epoch, loss.item())
+        def train(model, opt, shards):
+            def train_loop_fn(loader):
+                for x in loader:
+                    loss = model(x).mean()
+                    loss.backward()
+                    xm.optimizer_step(opt)
+                return loss.detach().cpu().item()
+            def test_loop_fn(loader):
+                correct = 0
+                for data, target in loader:
+                    correct += model(data).argmax(1).eq(target).sum()
+                return correct.item()
+            for shard in shards:
+                final = train_loop_fn(shard)
+                acc = test_loop_fn(shard)
+        with torch.no_grad():
+            for epoch in range(2):
+                for b in val_loader:
+                    out = model(b)
+                print(out.mean().item())
+      `);
+      assert.deepEqual(f, []);
+    });
+    it('still fires per step: a GradScaler step with accumulation micro-steps, a train_step helper called per batch', async () => {
+      const f = await findingsOf('NRN351', `
+        import torch
+        while True:
+            for micro_step in range(4):
+                loss = model(X, Y)
+                scaler.scale(loss).backward()
+            scaler.step(optimizer)
+            scaler.update()
+            lossf = loss.item()
+        def train_step(batch):
+            loss = model(batch)
+            loss.backward()
+            opt.step()
+            return loss
+        for epoch in range(3):
+            for batch in loader:
+                l = train_step(batch)
+                total += l.item()
+      `);
+      assert.deepEqual(at(f), [[8, 18], [17, 20]]);
+    });
     it('fires in an eval loop over a DataLoader that runs the model without no_grad, not in other loader loops', async () => {
       const f = await findingsOf('NRN351', `
         import torch
