@@ -629,6 +629,9 @@ const argParser: Rule = {
     if (hit.inString) return;
     const call = ctx.sem.callOf(hit.node);
     if (!call || !isFrom(call.qname, 'transformers', 'HfArgumentParser') || isShadowed(ctx, call.func.text.split('.')[0]) || !neuronTraining(ctx)) return;
+    // Parsing `NeuronTrainingArguments` already: the stock parser reads it fine (Optimum Neuron's own examples do this).
+    const classes = call.args[0] ? (call.args[0].type === 'tuple' || call.args[0].type === 'list' ? call.args[0].namedChildren : [call.args[0]]) : [];
+    if (classes.some((c) => (ctx.sem.qualifiedName(c) ?? '').startsWith('optimum.neuron.'))) return;
     ctx.report(hit.node, { data: { replacement: 'NeuronHfArgumentParser', module: 'optimum.neuron' } });
   },
 };

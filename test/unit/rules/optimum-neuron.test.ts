@@ -390,10 +390,10 @@ describe('optimum-neuron', () => {
   describe('NRN819/820 peft and HfArgumentParser', () => {
     it('warn in files that train through Optimum Neuron or the HF Trainer', async () => {
       const code = `
-        from optimum.neuron import NeuronTrainingArguments
-        from transformers import HfArgumentParser
+        from optimum.neuron import NeuronTrainer
+        from transformers import HfArgumentParser, TrainingArguments
         from peft import get_peft_model, LoraConfig
-        parser = HfArgumentParser((NeuronTrainingArguments,))
+        parser = HfArgumentParser((ModelArguments, TrainingArguments))
         model = get_peft_model(model, LoraConfig(r=8))
       `;
       assert.deepEqual(at(await findingsOf('NRN820', code)), [[4, 10]]);
@@ -405,6 +405,8 @@ describe('optimum-neuron', () => {
       assert.deepEqual(await findingsOf('NRN819', 'from optimum.neuron.peft import get_peft_model\nm = get_peft_model(m, cfg)\n'), []);
       assert.deepEqual(await findingsOf('NRN819', 'from peft import get_peft_model\nm = get_peft_model(m, cfg)\n'), []);
       assert.deepEqual(await findingsOf('NRN820', 'from transformers import HfArgumentParser\np = HfArgumentParser((Args,))\n'), []);
+      // Parsing NeuronTrainingArguments with the stock parser works (Optimum Neuron's examples do it).
+      assert.deepEqual(await findingsOf('NRN820', 'from optimum.neuron import NeuronTrainingArguments\nfrom transformers import HfArgumentParser\np = HfArgumentParser((ScriptArguments, NeuronTrainingArguments))\n'), []);
     });
   });
 
