@@ -28,8 +28,8 @@ const cudaAutocast: Rule = {
   severity: { xla: 'warning', native: 'warning' },
   title: 'CUDA autocast (`torch.cuda.amp.autocast`, `torch.autocast("cuda")`)',
   message:
-    'CUDA autocast is disabled on Neuron ("CUDA is not available. Disabling"), so the model silently runs in fp32. Use `torch.autocast(device_type="xla", dtype=torch.bfloat16)`.',
-  why: 'Neuron PyTorch wheels are CPU builds: `torch.autocast("cuda")` and `torch.cuda.amp.autocast()` warn "User provided device_type of \'cuda\', but CUDA is not available. Disabling" and do nothing, so the mixed precision the code asks for never happens (the research table rates it an error; it runs, silently in fp32, hence a warning). Neuron mixed precision is BF16.',
+    'CUDA autocast never applies on Neuron (no CUDA device; Neuron tensors are not CUDA tensors), so the model silently runs in fp32. Use `torch.autocast(device_type="xla", dtype=torch.bfloat16)`.',
+  why: 'Neuron PyTorch wheels are CPU builds: `torch.autocast("cuda")` and `torch.cuda.amp.autocast()` autocast only CUDA tensors (where CUDA is missing PyTorch warns "User provided device_type of \'cuda\', but CUDA is not available. Disabling"), and XLA/Neuron tensors are not CUDA tensors, so the mixed precision the code asks for never happens (the research table rates it an error; it runs, silently in fp32, hence a warning). Neuron mixed precision is BF16.',
   fix: 'XLA: set `NEURON_CC_FLAGS="--auto-cast=none"` and wrap only the forward pass in `torch.autocast(device_type="xla", dtype=torch.bfloat16)`. Native: `torch.autocast(device_type="neuron", dtype=torch.bfloat16)`.',
   docs: RA_DOCS.programmingGuide,
   fixable: true,
@@ -41,7 +41,7 @@ const cudaAutocast: Rule = {
     const call = ctx.sem.callOf(hit.node);
     if (!call || !call.qname || disabled(ctx, call)) return;
     const deviceType = ctx.target === 'native' ? 'neuron' : 'xla';
-    const message = `CUDA autocast is disabled on Neuron ("CUDA is not available. Disabling"), so the model silently runs in fp32. Use ${neuronAutocast(ctx.target)}.`;
+    const message = `CUDA autocast never applies on Neuron (no CUDA device; Neuron tensors are not CUDA tensors), so the model silently runs in fp32. Use ${neuronAutocast(ctx.target)}.`;
     if (call.qname === 'torch.cuda.amp.autocast' || call.qname === 'torch.cuda.amp.autocast_mode.autocast') {
       ctx.report(call.func, { message, data: { replacement: 'torch.autocast', device_type: deviceType, dtype: 'torch.bfloat16' } });
       return;
