@@ -246,7 +246,7 @@ const whereOneArg: Rule = {
  * `.any()`, `loss > x`, `torch.isnan(…)`), `item` (only through explicit `.item()` calls), or null.
  */
 /** What a tensor condition must contain: a comparison, or a call below. Checked on the text first. */
-const MAYBE_TENSOR_CONDITION = /[<>]|[=!]=|\b(?:any|all|equal|allclose|isnan|isinf|is_nonzero|item)\s*\(/;
+const MAYBE_TENSOR_CONDITION = /[<>]|[=!]=|\b(?:any|all|equal|allclose|isnan|isinf|isfinite|is_nonzero|item)\s*\(/;
 
 function tensorCondition(ctx: RuleContext, cond: Node): 'implicit' | 'item' | null {
   if (!MAYBE_TENSOR_CONDITION.test(cond.text)) return null; // `if mask is not None:`, `if self.training:`
@@ -255,7 +255,9 @@ function tensorCondition(ctx: RuleContext, cond: Node): 'implicit' | 'item' | nu
   const implicit = someNode(cond, (n) => {
       if (n.type === 'call') {
         const c = ctx.sem.call(n);
-        if (c.qname && /^torch\.(?:any|all|equal|allclose|isnan|isinf|is_nonzero)$/.test(c.qname)) return true;
+        if (c.qname && /^torch\.(?:any|all|equal|allclose|isnan|isinf|isfinite|is_nonzero)$/.test(c.qname)) return true;
+        // The builtins iterate the tensor on the host: `if all(eos_reached):`.
+        if (!c.qname && c.func.type === 'identifier' && /^(?:any|all)$/.test(c.func.text) && c.args.length === 1 && !isForeignArray(ctx, c.args[0]) && isTensorish(ctx, c.args[0])) return true;
         if (!c.qname && c.method && /^(?:any|all)$/.test(c.method) && c.receiver && !isForeignArray(ctx, c.receiver)) return isTensorish(ctx, c.receiver);
         if (!c.qname && c.method === 'item' && c.receiver && !isForeignArray(ctx, c.receiver) && !ctx.sem.isUserObject(c.receiver)) item = true;
         return false;
