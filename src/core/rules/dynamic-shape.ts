@@ -560,12 +560,10 @@ const growingTensor: Rule = {
     const pieces = unparen(call.args[0]);
     if (!target || (pieces.type !== 'tuple' && pieces.type !== 'list')) return;
     if (!pieces.namedChildren.some((k) => ctx.sem.dottedName(k) === target)) return;
-    // Only in loops that run the model: a training / eval step, or a decoding function.
-    const loop = ctx.sem.loopOf(call.node);
-    if (!loop) return;
+    // Only in loops that run the model: a decoding function's loop, or a training / eval step.
+    if (!ctx.sem.loopAround(call.node)) return;
     const fn = enclosingFunction(ctx, call.node);
-    if (fn && loop.node.startIndex < fn.startIndex) return; // the loop is outside this function (a def in a loop)
-    if (loop.kind === 'other' && !DECODE_FN.test(fn?.childForFieldName('name')?.text ?? '')) return;
+    if (!DECODE_FN.test(fn?.childForFieldName('name')?.text ?? '') && (ctx.sem.loopOf(call.node)?.kind ?? 'other') === 'other') return;
     ctx.report(call.func, { message: `\`${target}\` ${GROWS}` });
   },
 };

@@ -671,6 +671,16 @@ export class SemanticModel implements Semantic {
 
   // ---------------------------------------------------------------- loops
 
+  loopAround(node: Node): Node | null {
+    const idx = node.startIndex;
+    const fence = this.innermost(idx, DEF_OR_CLASS, true);
+    for (let b = this.blockAt(idx); b; b = this.outerBlock(b, idx)) {
+      if (fence && b.start <= fence.start) break;
+      if (LOOP.has(b.kind) && idx >= b.bodyStart && b.node.id !== node.id) return b.node;
+    }
+    return null;
+  }
+
   loopOf(node: Node): LoopInfo | null {
     const idx = node.startIndex;
     // Loops whose body holds the node, inside the same function or class body as the node.

@@ -75,6 +75,8 @@ export interface Semantic {
   possibleStrings(node: Node): { value: string; node: Node; fstring: boolean }[];
   /** Innermost enclosing loop with its kind (train: body calls .backward() or an optimizer step; eval: under no_grad/inference_mode). */
   loopOf(node: Node): LoopInfo | null;
+  /** Innermost for/while loop whose body holds the node, in the same function (no kind computed: cheap). */
+  loopAround(node: Node): Node | null;
   /** True when node is inside a training or evaluation loop (possibly through a same-file helper called from one). */
   inHotLoop(node: Node): boolean;
   /** Every identifier spelled `word` in [from, to) (whole file by default), in source order. */
