@@ -3,7 +3,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Rule, RuleContext } from './api';
 import type { CallInfo } from '../semantic/semantic';
-import { RA_DOCS, assignedName, fileCalls, fileHasCall, someNode, stringOf, unparen, usesXla } from './util/ra';
+import { RA_DOCS, assignedName, fileCalls, fileHasCall, guardedByCudaCheck, someNode, stringOf, unparen, usesXla } from './util/ra';
 import { outerValue } from './util/device';
 
 const PG_CALLS = new Set(['torch.distributed.init_process_group', 'torch.distributed.new_group', 'torch.distributed.distributed_c10d.init_process_group']);
@@ -55,10 +55,16 @@ const nccl: Rule = {
     const call = backendSink(ctx, str);
     if (!call) return;
     const native = ctx.target === 'native';
+    const data = { replacement: native ? 'neuron' : 'xla', import: native ? null : 'torch_xla.distributed.xla_backend' };
+    if (guardedByCudaCheck(ctx, call.node)) {
+      // yolov5: `if device.type != "cpu" and torch.cuda.device_count() > 1: dist.init_process_group(backend="nccl")`.
+      ctx.report(str, { severity: 'info', message: `This NCCL process group sits behind a CUDA check, so it never starts on Neuron, and the run has no process group. Initialize one with the ${native ? '`neuron`' : '`xla`'} backend where Neuron runs.`, data });
+      return;
+    }
     const message = native
       ? 'NCCL is CUDA-only and is not available on Neuron. Use `backend="neuron"`: torch.distributed works natively through the neuron backend.'
       : undefined;
-    ctx.report(str, { message, data: { replacement: native ? 'neuron' : 'xla', import: native ? null : 'torch_xla.distributed.xla_backend' } });
+    ctx.report(str, { message, data });
   },
 };
 
@@ -107,7 +113,8 @@ const ddpOnXla: Rule = {
     if (hit.inString) return;
     const call = ctx.sem.callOf(hit.node);
     if (!call || !call.qname || !DDP.has(call.qname)) return;
-    ctx.report(call.func);
+    if (guardedByCudaCheck(ctx, call.node)) ctx.report(call.func, { severity: 'info', message: 'This DDP wrapper sits behind a CUDA check, so it never runs on Neuron; on the XLA stack gradients are reduced by `xm.optimizer_step(optimizer)` instead.' });
+    else ctx.report(call.func);
   },
 };
 

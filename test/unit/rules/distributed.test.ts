@@ -80,6 +80,22 @@ describe('distributed', () => {
       assert.deepEqual(at(f), [[3, 9], [4, 6]]);
       assert.equal(f[0].severity, 'warning');
     });
+    it('reports DDP and an NCCL group behind a CUDA check as info (they never run on Neuron)', async () => {
+      const code = `
+        import torch
+        import torch.distributed as dist
+        if device.type != "cpu" and torch.cuda.device_count() > 1:
+            dist.init_process_group(backend="nccl", init_method="tcp://127.0.0.1:9999", world_size=1, rank=0)
+            model = torch.nn.parallel.DistributedDataParallel(model)
+        if args.distributed:
+            dist.init_process_group(backend="nccl")
+      `;
+      const ddp = await findingsOf('NRN253', code);
+      assert.deepEqual(ddp.map((x) => [x.range.start.line, x.severity]), [[4, 'info']]);
+      assert.match(ddp[0].message, /behind a CUDA check/);
+      const nccl = await findingsOf('NRN251', code);
+      assert.deepEqual(nccl.map((x) => [x.range.start.line, x.severity]), [[3, 'info'], [6, 'error']], 'a user flag (args.distributed) is not a CUDA check');
+    });
     it('is off on native and ignores user classes named DDP', async () => {
       assert.deepEqual(await findingsOf('NRN253', 'from torch.nn.parallel import DistributedDataParallel as DDP\nm = DDP(model)\n', 'native'), []);
       const f = await findingsOf('NRN253', `
