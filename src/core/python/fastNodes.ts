@@ -263,11 +263,17 @@ export function installFastNodes(binding: object, parser: Parser): boolean {
     writable: true,
   });
   const childrenByField = B._ts_node_children_by_field_id_wasm;
-  define(proto, 'childrenForFieldId', {
-    value(this: RawNode, id: number) {
-      marshal(this);
-      childrenByField(this.tree[0], id);
-      return list(this.tree, this);
+  const childrenForFieldId = function (this: RawNode, id: number): Node[] {
+    marshal(this);
+    childrenByField(this.tree[0], id);
+    return list(this.tree, this);
+  };
+  define(proto, 'childrenForFieldId', { value: childrenForFieldId, writable: true });
+  // The library looks the name up in the field list on every call.
+  define(proto, 'childrenForFieldName', {
+    value(this: RawNode, name: string) {
+      const id = fieldId(this.tree.language, name);
+      return id > 0 ? childrenForFieldId.call(this, id) : [];
     },
     writable: true,
   });
@@ -383,7 +389,7 @@ export function describe(root: Node, read: Reader = direct): string {
       read(n, 'isNamed'), read(n, 'hasError'), read(n, 'isMissing'), id(read(n, 'parent')), id(read(n, 'nextSibling')),
       id(read(n, 'previousSibling')), id(read(n, 'nextNamedSibling')), id(read(n, 'previousNamedSibling')),
       id(read(n, 'child', 0)), id(read(n, 'namedChild', 0)), id(read(n, 'childForFieldName', 'name')),
-      id(read(n, 'childForFieldName', 'body')), (read(n, 'childrenForFieldId', 1) as Node[]).map(id).join(','),
+      id(read(n, 'childForFieldName', 'body')), (read(n, 'childrenForFieldId', 1) as Node[]).map(id).join(','), (read(n, 'childrenForFieldName', 'name') as Node[]).map(id).join(','),
       id(read(n, 'descendantForIndex', n.startIndex, n.startIndex + 1)), id(read(n, 'namedDescendantForIndex', n.startIndex)), JSON.stringify(read(n, 'text')),
       id(read(n, 'firstChildForIndex', n.startIndex)), id(read(n, 'firstChildForIndex', n.startIndex + 1)),
       `${n.startPosition.row}:${n.startPosition.column}`, JSON.stringify(read(n, 'endPosition')), named.map(id).join(','),

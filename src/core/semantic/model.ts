@@ -5,6 +5,7 @@ import type { ModuleRoot, ParsedModule } from '../python/chunkedModule';
 import type { Range, Target } from '../types';
 import type { CallInfo, ConstValue, ImportBinding, LoopInfo, LoopKind, Semantic } from './semantic';
 import { escapeRe } from '../text';
+import { hitLocator } from '../python/hitLocator';
 
 const BLOCK_TYPES = new Set(['function_definition', 'class_definition', 'for_statement', 'while_statement', 'with_statement']);
 const DEF = new Set<Block['kind']>(['def']);
@@ -168,13 +169,15 @@ export class SemanticModel implements Semantic {
     // anchored regex tests every line start of the file.
     const re = /\bimport\b/g;
     const seen = new Set<number>();
+    // In document order: the locator keeps the ancestors of the last `import`, so the walk up is free.
+    const locate = hitLocator(this.root);
     for (let m = re.exec(this.text); m; m = re.exec(this.text)) {
       const kw = m.index;
       // Back to the line break (a search for '\r' in a file without one would run to its start).
       let lineStart = kw;
       for (let c = this.text.charCodeAt(lineStart - 1); lineStart > 0 && c !== 10 && c !== 13; c = this.text.charCodeAt(--lineStart - 1));
       if (!IMPORT_PREFIX.test(this.text.slice(lineStart, kw))) continue;
-      let st: Node | null = this.root.descendantForIndex(kw, kw + 6);
+      let st: Node | null = locate(kw, kw + 6);
       while (st && st.type !== 'import_statement' && st.type !== 'import_from_statement' && st.type !== 'module') st = st.parent;
       if (!st || st.type === 'module' || seen.has(st.startIndex)) continue;
       seen.add(st.startIndex);
