@@ -507,6 +507,31 @@ function isInferenceFile(ctx: RuleContext): boolean {
   return v;
 }
 
+/** `LlamaForCausalLM.` / `GPT2LMHeadModel.` / `BertForSequenceClassification.` right before the hit. */
+const CONCRETE_CLASS_BEFORE = /(?:^|\W)(?!Auto|Neuron)[A-Z]\w*?(?:For[A-Z]\w*|LMHeadModel)\s*\.\s*$/;
+
+/**
+ * A concrete transformers task class loaded for inference (`GPT2LMHeadModel.from_pretrained(...)` then
+ * `generate`): the same advice as for its Auto class, without an automatic fix (Optimum Neuron supports a
+ * list of architectures, which the code does not name).
+ */
+function concreteModelInference(attr: Node, ctx: RuleContext): void {
+  const p = attr.parent;
+  const cls = p?.type === 'attribute' && same(p.childForFieldName('attribute'), attr) ? p.childForFieldName('object') : null;
+  if (!cls || !ctx.sem.callOf(attr)) return;
+  const q = qnameAt(ctx.sem, cls) ?? '';
+  const m = /^transformers\.(?:[\w.]+\.)?((?!Auto|Neuron)[A-Z]\w*?)(For[A-Z]\w*|LMHeadModel)$/.exec(q);
+  if (!m || !isInferenceFile(ctx)) return;
+  const replacement = m[2] === 'LMHeadModel' ? 'NeuronModelForCausalLM' : AUTO_MODELS[`AutoModel${m[2]}`];
+  if (!replacement) return;
+  const name = cls.text;
+  const message =
+    replacement === 'NeuronModelForCausalLM'
+      ? `Neuron LLMs are compiled ahead of time with static batch_size, sequence_length and tensor_parallel_size. Load \`${name}\`'s checkpoint with \`NeuronModelForCausalLM\` (optimum.neuron 0.4.x: \`get_neuron_config\`, \`export\`) if its architecture is supported, then \`model.generate(...)\`.`
+      : `For inference on Neuron, load \`${name}\`'s checkpoint as a compiled model: \`${replacement}.from_pretrained(id, export=True, batch_size=1, sequence_length=128)\` (from \`optimum.neuron\`).`;
+  ctx.report(cls, { message, fixable: false, data: { replacement, module: 'optimum.neuron', export: true, original: name } });
+}
+
 const autoModelInference: Rule = {
   id: 'NRN817',
   name: 'hf-automodel-inference',
@@ -520,9 +545,15 @@ const autoModelInference: Rule = {
   fixable: true,
   source: 'NRN-HF-009',
   stackNote: NATIVE_NOTE,
-  triggers: Object.keys(AUTO_MODELS),
+  triggers: [...Object.keys(AUTO_MODELS), 'from_pretrained'],
+  // `from_pretrained` only after a concrete task class (`GPT2LMHeadModel.from_pretrained`): the Auto names are triggers of their own.
+  gate: (text, start, _end, word) => word !== 'from_pretrained' || CONCRETE_CLASS_BEFORE.test(text.slice(Math.max(0, start - 80), start)),
   visit(hit, ctx) {
     if (hit.inString) return;
+    if (hit.word === 'from_pretrained') {
+      concreteModelInference(hit.node, ctx);
+      return;
+    }
     const q = qnameAt(ctx.sem, hit.node);
     if (!q || !(q === `transformers.${hit.word}` || (q.startsWith('transformers.') && q.endsWith('.' + hit.word)))) return;
     const use = classUse(ctx, hit.node);

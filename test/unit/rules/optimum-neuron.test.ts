@@ -340,6 +340,24 @@ describe('optimum-neuron', () => {
       assert.match(f[0].message, /get_neuron_config/);
       assert.equal(f[1].data?.replacement, 'NeuronModelForSequenceClassification');
     });
+    it('fires on concrete task classes (GPT2LMHeadModel, LlamaForCausalLM, BertForSequenceClassification), without a fix', async () => {
+      const f = await findingsOf('NRN817', `
+        import torch
+        from transformers import GPT2LMHeadModel, GPT2Tokenizer, BertForSequenceClassification, GPT2Config
+        import transformers
+        tok = GPT2Tokenizer.from_pretrained("gpt2")
+        cfg = GPT2Config.from_pretrained("gpt2")
+        lm = GPT2LMHeadModel.from_pretrained("gpt2")
+        llama = transformers.LlamaForCausalLM.from_pretrained(path)
+        clf = BertForSequenceClassification.from_pretrained(cid)
+        with torch.no_grad():
+            out = lm.generate(**inputs, max_new_tokens=20)
+      `);
+      assert.deepEqual(at(f), [[6, 6], [7, 9], [8, 7]]);
+      assert.deepEqual(f.map((x) => x.data?.replacement), ['NeuronModelForCausalLM', 'NeuronModelForCausalLM', 'NeuronModelForSequenceClassification']);
+      assert.ok(f.every((x) => !x.fixable));
+      assert.match(f[0].message, /GPT2LMHeadModel/);
+    });
     it('does not fire in training scripts, on NeuronModelFor*, or without inference signs', async () => {
       const train = `
         from transformers import AutoModelForCausalLM, Trainer
