@@ -3,6 +3,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import type { Finding, Range, Target } from '../types';
 import { SemanticModel } from '../semantic/model';
+import type { CallInfo } from '../semantic/semantic';
 import type { FixOptions, ImportReq } from './api';
 import { LineIndex, type OffsetEdit } from './text';
 
@@ -43,6 +44,14 @@ export class FixContext {
     const want = typeof types === 'string' ? [types] : types;
     for (let n = node, i = 0; n && i <= depth; n = n.parent, i++) if (want.includes(n.type)) return n;
     return null;
+  }
+
+  /** The call a finding points into (see `callAround`) and its shape, when its qualified name is one of `qnames`. */
+  callOf(range: Range, qnames: readonly string[]): { node: Node; info: CallInfo } | null {
+    const node = this.callAround(this.nodeAt(range));
+    if (!node) return null;
+    const info = this.sem.call(node);
+    return info.qname && qnames.includes(info.qname) && !info.hasSplat ? { node, info } : null;
   }
 
   /** The call whose callee is (or ends with) `node`, else the innermost call `node` sits in. */

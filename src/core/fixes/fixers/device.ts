@@ -282,10 +282,9 @@ export const loadMapLocation: Fixer = {
   name: 'load-map-location',
   rules: ['NRN108'],
   plan(f, cx): FixOutcome {
-    const call = cx.callAround(cx.nodeAt(f.range));
-    if (!call) return null;
-    const info = cx.sem.call(call);
-    if ((info.qname !== 'torch.load' && info.qname !== 'torch.jit.load') || info.hasSplat || info.kwargs.has('map_location') || info.args.length !== 1) return null;
+    const hit = cx.callOf(f.range, ['torch.load', 'torch.jit.load']);
+    if (!hit || hit.info.kwargs.has('map_location') || hit.info.args.length !== 1) return null;
+    const { node: call, info } = hit;
     const last = call.childForFieldName('arguments')!.namedChildren.filter((n) => n.type !== 'comment').at(-1);
     if (!last) return null;
     const q = cx.quoteOf(info.args[0].type === 'string' ? info.args[0] : null);
@@ -298,10 +297,8 @@ export const cpuGenerator: Fixer = {
   name: 'cpu-generator',
   rules: ['NRN109'],
   plan(f, cx): FixOutcome {
-    const call = cx.callAround(cx.nodeAt(f.range));
-    if (!call) return null;
-    const info = cx.sem.call(call);
-    if (info.qname !== 'torch.Generator' || info.hasSplat) return null;
+    const info = cx.callOf(f.range, ['torch.Generator'])?.info;
+    if (!info) return null;
     const kw = info.kwargs.get('device')?.parent;
     const item = kw?.type === 'keyword_argument' ? kw : info.args[0];
     if (!item) return null;
