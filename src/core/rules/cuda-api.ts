@@ -147,6 +147,14 @@ function branchesChooseDevice(cond: Node): boolean {
   return DEVICE_PATH.test(text.replace(/torch\.cuda\.\w+/g, ''));
 }
 
+/** The condition of an `if` (or `elif`) chain that ends without an `else`: when it is False nothing is chosen. */
+function withoutFallback(cond: Node): boolean {
+  let st = cond.parent;
+  if (st?.type === 'elif_clause') st = st.parent;
+  if (st?.type !== 'if_statement' || (!same(st.childForFieldName('condition'), cond) && cond.parent?.type !== 'elif_clause')) return false;
+  return !st.namedChildren.some((k) => k.type === 'else_clause');
+}
+
 /** `torch.cuda.is_available()` whose result chooses the device (condition, or a flag used as one). */
 function choosesDevice(ctx: RuleContext, call: Node): 'condition' | 'assert' | null {
   const root = conditionRoot(call);
@@ -191,7 +199,9 @@ const isAvailable: Rule = {
     const message =
       how === 'assert'
         ? `\`torch.cuda.is_available()\` is always False on Neuron, so this assertion fails. Check for the Neuron device with ${instead} instead.`
-        : `\`torch.cuda.is_available()\` is always False on Neuron, so this code silently takes the CPU path. Use ${instead} instead.`;
+        : withoutFallback(conditionRoot(call.node))
+          ? `\`torch.cuda.is_available()\` is always False on Neuron, and this \`if\` has no \`else\`: the device it chooses is never set. Use ${instead} instead.`
+          : `\`torch.cuda.is_available()\` is always False on Neuron, so this code silently takes the CPU path. Use ${instead} instead.`;
     ctx.report(call.func, { message, severity: how === 'assert' ? 'error' : undefined });
   },
 };

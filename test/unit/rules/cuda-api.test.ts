@@ -101,6 +101,8 @@ describe('cuda-api', () => {
       assert.deepEqual(at(f), [[2, 4], [4, 30], [5, 28], [8, 8]]);
       assert.equal(f[3].severity, 'error');
       assert.equal(f[0].severity, 'warning');
+      assert.match(f[0].message, /has no `else`: the device it chooses is never set/, 'an if without else sets nothing on Neuron');
+      assert.match(f[1].message, /silently takes the CPU path/);
     });
     it('names torch.accelerator on the native stack', async () => {
       const [f] = await findingsOf('NRN152', 'import torch\nif torch.cuda.is_available():\n    device = "cuda"\n', 'native');
