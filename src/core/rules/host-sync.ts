@@ -126,7 +126,9 @@ const cpuInLoop: Rule = {
       // The argument first: most `.to(…)` calls move to the device, not to the host.
       const c = ctx.sem.callOf(hit.node);
       const d = c && (c.args[0] ?? c.kwargs.get('device'));
-      if (!d || !ctx.sem.possibleStrings(d).some((s) => s.value === 'cpu')) return;
+      // Only a definite move to the host: `device = "cuda" if … else "cpu"` is the device on Neuron.
+      const values = d ? ctx.sem.possibleStrings(d) : [];
+      if (!values.length || !values.every((s) => s.value === 'cpu')) return;
     }
     const call = hostMethod(ctx, hit.node, hit.word, false);
     if (!call) return;

@@ -210,7 +210,12 @@ describe('host-sync', () => {
             opt.step()
             pool.cpu()
             x = x.to(device)
+        dev = "cuda" if torch.cuda.is_available() else "cpu"
+        for obs in loader:
+            model(torch.Tensor(obs).to(dev)).backward()
+            opt.step()
       `);
+      // \`dev\` is "cuda" or "cpu": on Neuron it is the device, so \`.to(dev)\` uploads (cleanrl's PPO/DQN).
       assert.deepEqual(f, []);
     });
   });

@@ -352,7 +352,12 @@ function isLoaderBatch(ctx: RuleContext, id: Node): boolean {
         if (firstEl && firstEl.type === 'identifier' && firstEl.text === id.text) return false;
       }
       if (c.qname && /DataLoader$|MpDeviceLoader$|ParallelLoader$/.test(c.qname)) return true;
-      if (c.args[0]) right = unparen(c.args[0]);
+      // `for data, iteration in zip(data_loader, range(start, end))`: each name comes from its own iterable.
+      if (c.func.type === 'identifier' && c.func.text === 'zip' && (left.type === 'pattern_list' || left.type === 'tuple_pattern')) {
+        const i = left.namedChildren.findIndex((k) => k.type === 'identifier' && k.text === id.text);
+        if (i < 0 || !c.args[i]) return false;
+        right = unparen(c.args[i]);
+      } else if (c.args[0]) right = unparen(c.args[0]);
     }
     if (right.type === 'identifier' || right.type === 'attribute') {
       const name = ctx.sem.dottedName(right) ?? '';
