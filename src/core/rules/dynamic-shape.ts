@@ -307,9 +307,11 @@ const controlFlow: Rule = {
     const region = regionOf(ctx, hit);
     if (!region || !firstVisit(ctx, 'NRN406', region)) return;
     for (const stmt of regionNodes(ctx, region, 'condition')) {
-      const cond = stmt.type === 'conditional_expression' ? stmt.namedChildren[1] : stmt.childForFieldName('condition');
+      const cond = stmt.type === 'conditional_expression' ? stmt.namedChildren[1] : stmt.type === 'assert_statement' ? stmt.namedChildren[0] : stmt.childForFieldName('condition');
       const kind = cond ? tensorCondition(ctx, cond) : null;
       if (!cond || !kind) continue;
+      // `assert torch.isfinite(loss).all()`: an implicit sync every step (no branch; an explicit `.item()` is NRN351's).
+      if (stmt.type === 'assert_statement' && kind === 'item') continue;
       // With an explicit `.item()` the sync is NRN351's finding; here only a graph that differs per branch counts.
       if (kind === 'item' && !branchRunsTensorOps(ctx, stmt, cond)) continue;
       // Skip nested functions (e.g. closures given to add_step_closure): they run after the step.

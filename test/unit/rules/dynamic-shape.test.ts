@@ -181,8 +181,14 @@ describe('dynamic-shape', () => {
                 eos_reached |= logits.argmax(-1) == 2
                 if all(eos_reached):
                     break
+        for images, targets in data_loader:
+            losses = sum(model(images, targets).values())
+            assert torch.isfinite(losses).all(), "non-finite loss"
+            assert losses.item() < 1e6
+            losses.backward()
+            optimizer.step()
       `);
-      assert.deepEqual(at(f), [[4, 8], [8, 8], [12, 12], [17, 8], [27, 12]]);
+      assert.deepEqual(at(f), [[4, 8], [8, 8], [12, 12], [17, 8], [27, 12], [31, 12]]);
     });
     it('does not fire on step counters, shapes, None checks, or outside loops', async () => {
       const f = await findingsOf('NRN406', `

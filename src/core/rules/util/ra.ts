@@ -64,11 +64,11 @@ const REGION_PATTERNS = {
   // `x[…]` but not a list literal: the `[` follows a name, a call, a subscript or a string; and only
   // subscripts whose index can be a mask (see `maskableIndex`).
   subscript: { re: /[\w)\]'"]\s*\[/g, token: '[', parents: new Set(['subscript']), keep: maskableIndex },
-  condition: { re: /\b(?:if|elif|while)\b/g, token: null, parents: new Set(['if_statement', 'elif_clause', 'while_statement', 'conditional_expression']), keep: null },
+  condition: { re: /\b(?:if|elif|while|assert)\b/g, token: null, parents: new Set(['if_statement', 'elif_clause', 'while_statement', 'conditional_expression', 'assert_statement']), keep: null },
 } as const;
 
 /**
- * The subscripts or conditions (`if`/`elif`/`while` statements and `a if c else b`) inside `region`,
+ * The subscripts or conditions (`if`/`elif`/`while`/`assert` statements and `a if c else b`) inside `region`,
  * in source order. Found through the text and confirmed in the tree: walking every node of a loop body
  * through the wasm boundary is what made region-scanning rules slow. Cached per region.
  */
