@@ -324,8 +324,9 @@ const controlFlow: Rule = {
 
 /** A tokenizer / processor call: `tokenizer(...)`, `tok.pad(...)`, `processor(...)`, `tokenizer.batch_encode_plus(...)`. */
 function isTokenizerCall(ctx: RuleContext, call: CallInfo): boolean {
+  // `tokenizer(…)`, `tok.pad(…)`, `self.processor.pad(…)`, and a tokenizer attribute called: `self.tokenizer(…)`.
   const name = ctx.sem.dottedName(call.receiver ?? call.func) ?? '';
-  if (/tokeni[sz]er|(?:^|\.)tok$|processor/i.test(name)) return true;
+  if (/tokeni[sz]er|(?:^|\.)tok$|processor/i.test(name) || (call.receiver && /(?:^|\.)(?:tokeni[sz]er|processor)$/i.test(ctx.sem.dottedName(call.func) ?? ''))) return true;
   const key = call.receiver ? ctx.sem.dottedName(call.receiver) : call.func.type === 'identifier' ? call.func.text : null;
   if (!key) return false;
   return ctx.sem.assignmentsOf(key, call.node).some((r) => r.type === 'call' && /Tokeni[sz]er|Processor/.test(ctx.sem.call(r).qname ?? ctx.sem.call(r).func.text));
@@ -359,6 +360,21 @@ function offXlaOnly(node: Node): boolean {
   return false;
 }
 
+/** The class-body default of `self.<name>` (`padding: Union[bool, str] = "longest"` in a dataclass), or null. */
+function fieldDefault(expr: Node): Node | null {
+  if (expr.type !== 'attribute' || expr.childForFieldName('object')?.text !== 'self') return null;
+  const name = expr.childForFieldName('attribute')?.text;
+  let cls: Node | null = expr.parent;
+  while (cls && cls.type !== 'class_definition') cls = cls.parent;
+  const body = cls?.childForFieldName('body');
+  if (!name || !body) return null;
+  for (const st of body.namedChildren) {
+    const a = st.type === 'expression_statement' ? st.namedChildren[0] : null;
+    if (a?.type === 'assignment' && a.childForFieldName('left')?.text === name) return a.childForFieldName('right');
+  }
+  return null;
+}
+
 const tokenizerPadding: Rule = {
   id: 'NRN407',
   name: 'per-batch-padding',
@@ -377,9 +393,12 @@ const tokenizerPadding: Rule = {
     if (hit.inString) return;
     const kw = hit.node.parent;
     if (kw?.type !== 'keyword_argument' || !same(kw.childForFieldName('name'), hit.node)) return;
-    const value = kw.childForFieldName('value');
+    const written = kw.childForFieldName('value');
     const callNode = kw.parent?.parent;
-    if (!value || callNode?.type !== 'call') return;
+    if (!written || callNode?.type !== 'call') return;
+    // `padding=self.padding` in a collator class: the value is the field's default (`padding: … = "longest"`).
+    const field = fieldDefault(written);
+    const value = field ?? written;
     const v = ctx.sem.constValue(value);
     const dynamic = (v?.kind === 'bool' && v.value) || ctx.sem.possibleStrings(value).some((s) => s.value === 'longest');
     if (!dynamic) return;
@@ -388,8 +407,9 @@ const tokenizerPadding: Rule = {
     const fn = enclosingFunction(ctx, callNode);
     if (!ctx.sem.inHotLoop(callNode) && !(fn && isPerBatchFunction(ctx, fn))) return;
     if (offXlaOnly(callNode)) return;
-    ctx.report(kw, {
-      message: `\`${kw.text.replace(/\s+/g, ' ')}\` pads each batch to its own longest sequence, so the input shape changes from batch to batch and Neuron recompiles for each new length. Pad to a fixed length: \`padding="max_length", max_length=L\`.`,
+    const shown = field ? `${written.text} = ${field.text}` : `${kw.text.replace(/\s+/g, ' ')}`;
+    ctx.report(field ?? kw, {
+      message: `\`${shown}\` pads each batch to its own longest sequence, so the input shape changes from batch to batch and Neuron recompiles for each new length. Pad to a fixed length: \`padding="max_length", max_length=L\`.`,
       data: { replacement: 'max_length' },
     });
   },

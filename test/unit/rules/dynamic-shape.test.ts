@@ -261,6 +261,34 @@ describe('dynamic-shape', () => {
       assert.deepEqual(at(f), [[6, 44], [9, 28]]);
       assert.match(f[1].message, /^`padding="longest"` pads each batch/);
     });
+    it('fires in a collator class handed to the Trainer, at the padding field\'s default when __call__ passes self.padding', async () => {
+      const f = await findingsOf('NRN407', `
+        from dataclasses import dataclass
+        from typing import Union
+        from transformers import Trainer
+        @dataclass
+        class DataCollatorCTCWithPadding:
+            processor: object
+            padding: Union[bool, str] = True
+            def __call__(self, features):
+                return self.processor.pad(features, padding=self.padding, return_tensors="pt")
+        @dataclass
+        class FixedCollator:
+            processor: object
+            padding: str = "max_length"
+            def __call__(self, features):
+                return self.processor.pad(features, padding=self.padding, max_length=128, return_tensors="pt")
+        class Batcher:
+            def __call__(self, features):
+                return self.tokenizer(features, padding="longest")
+        collator = DataCollatorCTCWithPadding(processor=processor)
+        trainer = Trainer(model=model, data_collator=collator, train_dataset=ds)
+        t2 = Trainer(model=model, data_collator=Batcher(), train_dataset=ds)
+      `);
+      // transformers' wav2vec2 CTC example: every batch padded to its longest clip.
+      assert.deepEqual(at(f), [[7, 33], [18, 41]]);
+      assert.match(f[0].message, /^`self\.padding = True` pads each batch/);
+    });
     it('does not fire on the branch that runs off XLA (accelerate pads to a fixed length on XLA/TPU)', async () => {
       const f = await findingsOf('NRN407', `
         import torch

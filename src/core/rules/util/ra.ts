@@ -165,6 +165,17 @@ export function inModelCode(ctx: RuleContext, node: Node): boolean {
 export function isPerBatchFunction(ctx: RuleContext, fn: Node): boolean {
   const name = fn.childForFieldName('name')?.text;
   if (!name) return false;
+  // A collator class's `__call__` (HF examples hand `DataCollatorCTCWithPadding(processor)` to the Trainer).
+  if (name === '__call__') {
+    const cls = fn.parent?.parent?.type === 'class_definition' ? fn.parent.parent : fn.parent?.parent?.parent?.type === 'class_definition' ? fn.parent.parent.parent : null;
+    const cname = cls?.childForFieldName('name')?.text;
+    if (!cname) return false;
+    if (/collat/i.test(cname)) return true; // `DataCollatorCTCWithPadding`, `MyCollator`: called once per batch
+    return ctx.sem.usesOf(cname).some((u) => {
+      const arg = ctx.sem.argumentOf(u.parent?.type === 'call' ? u.parent : u);
+      return !!arg && (arg.keyword === 'data_collator' || arg.keyword === 'collate_fn');
+    });
+  }
   return ctx.sem.usesOf(name).some((u) => {
     const arg = ctx.sem.argumentOf(u);
     if (!arg) return false;
