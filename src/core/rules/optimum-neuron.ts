@@ -508,7 +508,7 @@ function isInferenceFile(ctx: RuleContext): boolean {
 }
 
 /** `LlamaForCausalLM.` / `GPT2LMHeadModel.` / `BertForSequenceClassification.` right before the hit. */
-const CONCRETE_CLASS_BEFORE = /(?:^|\W)(?!Auto|Neuron)[A-Z]\w*?(?:For[A-Z]\w*|LMHeadModel)\s*\.\s*$/;
+const CONCRETE_CLASS_BEFORE = /(?:^|\W)(?!Auto|Neuron|TF[A-Z]|Flax)[A-Z]\w*?(?:For[A-Z]\w*|LMHeadModel)\s*\.\s*$/;
 
 /**
  * A concrete transformers task class loaded for inference (`GPT2LMHeadModel.from_pretrained(...)` then
@@ -520,7 +520,7 @@ function concreteModelInference(attr: Node, ctx: RuleContext): void {
   const cls = p?.type === 'attribute' && same(p.childForFieldName('attribute'), attr) ? p.childForFieldName('object') : null;
   if (!cls || !ctx.sem.callOf(attr)) return;
   const q = qnameAt(ctx.sem, cls) ?? '';
-  const m = /^transformers\.(?:[\w.]+\.)?((?!Auto|Neuron)[A-Z]\w*?)(For[A-Z]\w*|LMHeadModel)$/.exec(q);
+  const m = /^transformers\.(?:[\w.]+\.)?((?!Auto|Neuron|TF[A-Z]|Flax)[A-Z]\w*?)(For[A-Z]\w*|LMHeadModel)$/.exec(q);
   if (!m || !isInferenceFile(ctx)) return;
   const replacement = m[2] === 'LMHeadModel' ? 'NeuronModelForCausalLM' : AUTO_MODELS[`AutoModel${m[2]}`];
   if (!replacement) return;

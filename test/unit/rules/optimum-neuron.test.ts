@@ -357,6 +357,8 @@ describe('optimum-neuron', () => {
       assert.deepEqual(f.map((x) => x.data?.replacement), ['NeuronModelForCausalLM', 'NeuronModelForCausalLM', 'NeuronModelForSequenceClassification']);
       assert.ok(f.every((x) => !x.fixable));
       assert.match(f[0].message, /GPT2LMHeadModel/);
+      const other = await findingsOf('NRN817', 'from transformers import FlaxGPT2LMHeadModel, TFBertForSequenceClassification\nm = FlaxGPT2LMHeadModel.from_pretrained("gpt2")\nt = TFBertForSequenceClassification.from_pretrained("b")\nout = m.generate(ids)\n');
+      assert.deepEqual(other, [], 'Flax and TensorFlow classes are not PyTorch models');
     });
     it('does not fire in training scripts, on NeuronModelFor*, or without inference signs', async () => {
       const train = `
