@@ -13,6 +13,7 @@ import type { ParsedModule } from './python/chunkedModule';
 import type { Finding } from './types';
 import type { Analyzer, AnalyzerSettings } from './analyzer';
 import type { AnalysisResult } from './engine';
+import { countNewlines } from './text';
 
 interface Unit {
   start: number;
@@ -85,7 +86,7 @@ export class IncrementalAnalysis {
     };
     for (const n of tree.rootNode.namedChildren) {
       const body = n.type === 'class_definition' || n.type === 'decorated_definition' ? classBody(n) : null;
-      if (body && lineCount(text, n.startIndex, n.endIndex) >= SPLIT_CLASS_LINES) {
+      if (body && countNewlines(text, n.startIndex, n.endIndex) + 1 >= SPLIT_CLASS_LINES) {
         // Decorators and the `class` line: analysed every time (a gap between units) and part of the context key.
         const header = text.slice(n.startIndex, body.startIndex);
         headers.push(header);
@@ -222,10 +223,6 @@ function classBody(n: Node): Node | null {
   return cls?.type === 'class_definition' ? cls.childForFieldName('body') : null;
 }
 
-function lineCount(text: string, from: number, to: number): number {
-  return countNewlines(text, from, to) + 1;
-}
-
 /**
  * The units of a clean layout placed in `text`: the text both share at the start and at the end is
  * found, units inside it keep their memo keys (moved by the length and line count of the change), and
@@ -256,10 +253,4 @@ function mapLayout(layout: { text: string; units: Unit[] }, text: string): Unit[
   touched.text = text.slice(touched.start, touched.end);
   touched.key = touched.text;
   return out;
-}
-
-function countNewlines(text: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++;
-  return n;
 }

@@ -20,3 +20,10 @@ export function perText<T>(compute: (text: string) => T): (text: string) => T {
     return value;
   };
 }
+
+/** Line feeds in `text[from, to)`. */
+export function countNewlines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}

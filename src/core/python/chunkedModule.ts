@@ -15,6 +15,7 @@
 import { Edit, type Node, type Tree, type Range } from 'web-tree-sitter';
 import { endAfterInsert, rebindText, type PythonParser, type TextChange } from './parser';
 import { scanTopLevel, type TopLevelScan } from './topLevel';
+import { countNewlines } from '../text';
 
 /** What the engine asks of a module's root: a one-tree parse's root node satisfies it too. */
 export interface ModuleRoot {
@@ -222,12 +223,6 @@ function parseChunks(parser: PythonParser, text: string, bounds: number[], old: 
     chunks.push({ start, end, tree, parsed: !prior?.intact });
   }
   return chunks;
-}
-
-function countNewlines(text: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++;
-  return n;
 }
 
 function pointAt(text: string, offset: number, row: number): { row: number; column: number } {

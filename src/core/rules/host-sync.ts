@@ -6,7 +6,7 @@ import type { CallInfo } from '../semantic/semantic';
 import { DOCS } from './util/docs';
 import { attributeAt, calledAt, isAttributeText, isCalledText, isMethodCallText, methodCallAt } from './util/nodes';
 import { perText } from '../text';
-import { RA_DOCS, alreadyOnHost, inPeriodicBlock, isForeignArray, isTensorish, unparen } from './util/ra';
+import { RA_DOCS, alreadyOnHost, inPeriodicBlock, isForeignArray, isTensorish, methodClass, unparen } from './util/ra';
 
 /**
  * Code that places tensors on a device: `.to(`, `.cuda(`, a device, XLA. A file with none of them runs on
@@ -311,7 +311,7 @@ function inModuleForward(ctx: RuleContext, node: Node): boolean {
   if (!fn) return false;
   DEF_NAME.lastIndex = fn.startIndex;
   if (DEF_NAME.exec(ctx.text)?.[1] !== 'forward') return false;
-  const cls = fn.parent?.parent?.type === 'class_definition' ? fn.parent.parent : fn.parent?.parent?.parent?.type === 'class_definition' ? fn.parent.parent.parent : null;
+  const cls = methodClass(fn);
   const bases = cls?.childForFieldName('superclasses');
   return !!bases && bases.namedChildren.some((b) => b.type !== 'keyword_argument' && (b.type === 'attribute' || !!ctx.sem.qualifiedName(b) || /Module|Model|Layer|Block/.test(b.text)));
 }

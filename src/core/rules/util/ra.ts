@@ -162,13 +162,18 @@ export function inModelCode(ctx: RuleContext, node: Node): boolean {
 }
 
 /** Where a function named `name` is passed as `collate_fn=` or to `.map(…)` / `.with_transform(…)`. */
+/** The class a method is defined in (directly in its body, decorated or not), or null. */
+export function methodClass(fn: Node): Node | null {
+  if (fn.parent?.parent?.type === 'class_definition') return fn.parent.parent;
+  return fn.parent?.parent?.parent?.type === 'class_definition' ? fn.parent.parent.parent : null;
+}
+
 export function isPerBatchFunction(ctx: RuleContext, fn: Node): boolean {
   const name = fn.childForFieldName('name')?.text;
   if (!name) return false;
   // A collator class's `__call__` (HF examples hand `DataCollatorCTCWithPadding(processor)` to the Trainer).
   if (name === '__call__') {
-    const cls = fn.parent?.parent?.type === 'class_definition' ? fn.parent.parent : fn.parent?.parent?.parent?.type === 'class_definition' ? fn.parent.parent.parent : null;
-    const cname = cls?.childForFieldName('name')?.text;
+    const cname = methodClass(fn)?.childForFieldName('name')?.text;
     if (!cname) return false;
     if (/collat/i.test(cname)) return true; // `DataCollatorCTCWithPadding`, `MyCollator`: called once per batch
     return ctx.sem.usesOf(cname).some((u) => {
