@@ -15,6 +15,7 @@ import { rules as gpuLibrary } from './gpu-library';
 import { rules as compile } from './compile';
 import { rules as jax } from './jax';
 import { rules as optimumNeuron } from './optimum-neuron';
+import { rules as lightning } from './lightning';
 import { FIXABLE_RULES } from '../fixes/catalog';
 
 export const ALL_RULES: readonly Rule[] = [
@@ -31,6 +32,7 @@ export const ALL_RULES: readonly Rule[] = [
   ...compile,
   ...jax,
   ...optimumNeuron,
+  ...lightning,
 ].sort((a, b) => a.id.localeCompare(b.id));
 // Rules the fix engine rewrites automatically (issue #4).
 for (const r of ALL_RULES) if (FIXABLE_RULES.has(r.id)) r.fixable = true;

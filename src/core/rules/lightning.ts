@@ -1,0 +1,153 @@
+// PyTorch Lightning and Fabric: the `Trainer(...)` / `Fabric(...)` arguments that pick CUDA hardware, CUDA
+// mixed precision or a CUDA/NCCL distributed strategy. On Neuron, Lightning runs through
+// neuronx-distributed's Neuron-PT-Lightning (`NeuronXLAStrategy`, `NeuronXLAPrecisionPlugin`,
+// `NeuronLTModule`). One rule per category the argument belongs to; they share the call matching here.
+import type { Node } from 'web-tree-sitter';
+import type { ReportOptions, Rule, RuleContext } from './api';
+import type { CallInfo, ConstValue } from '../semantic/semantic';
+import { NEURON, keywordArgOf, qnameAt, isShadowed } from './util/catb';
+import { guardedByCudaCheck } from './util/ra';
+
+const PTL_GUIDE = `${NEURON}libraries/neuronx-distributed/ptl_developer_guide.html`;
+const LIGHTNING = ['lightning', 'pytorch_lightning', 'lightning_fabric'];
+const NEURON_PTL = '`NeuronXLAStrategy(nxd_config=...)` and `plugins=[NeuronXLAPrecisionPlugin()]` from `neuronx_distributed.lightning`';
+
+/** `lightning.Trainer`, `pytorch_lightning.trainer.Trainer`, `lightning.fabric.Fabric`, `lightning_fabric.Fabric`, … */
+const ENTRY = /^(?:lightning(?:\.pytorch|\.fabric)?|pytorch_lightning|lightning_fabric)(?:\.[a-z_.]+)?\.(Trainer|Fabric)$/;
+
+/** The Lightning `Trainer(...)` / `Fabric(...)` call whose keyword argument is named by `node`, with the value. */
+function lightningKwarg(ctx: RuleContext, node: Node): { call: CallInfo; kw: Node; value: Node; entry: string } | null {
+  const kw = keywordArgOf(node);
+  const value = kw?.childForFieldName('value');
+  if (!kw || !value) return null;
+  const call = ctx.sem.argumentOf(value)?.call;
+  const m = call?.qname ? ENTRY.exec(call.qname) : null;
+  if (!call || !m) return null;
+  const head = call.func.text.split('.')[0];
+  if (isShadowed(ctx, head)) return null;
+  return { call, kw, value, entry: m[1] };
+}
+
+/** Every constant a value may hold (through variables and `a if c else b`); empty when unknown. */
+function options(ctx: RuleContext, value: Node): Exclude<ConstValue, { kind: 'union' }>[] {
+  const out: Exclude<ConstValue, { kind: 'union' }>[] = [];
+  const walk = (v: ConstValue | null) => {
+    if (!v) return;
+    if (v.kind === 'union') v.options.forEach(walk);
+    else out.push(v);
+  };
+  walk(ctx.sem.constValue(value));
+  return out;
+}
+
+/** Lightning classes passed as objects instead of strings (`accelerator=CUDAAccelerator()`). */
+function lightningClass(ctx: RuleContext, node: Node, names: RegExp): boolean {
+  const q = qnameAt(ctx.sem, node);
+  if (!q || !LIGHTNING.some((l) => q.startsWith(l + '.'))) return false;
+  return names.test(q.slice(q.lastIndexOf('.') + 1)) && !!ctx.sem.callOf(node);
+}
+
+/** A value written away from the call (`acc = "cuda"` … `Trainer(accelerator=acc)`) is reported where it is written, with the argument as related information. */
+function usedAt(ctx: RuleContext, v: { node: Node }, k: { kw: Node; entry: string }): ReportOptions | undefined {
+  if (v.node.startIndex >= k.kw.startIndex && v.node.endIndex <= k.kw.endIndex) return undefined;
+  return { related: [{ range: ctx.sem.rangeOf(k.kw), message: `passed to Lightning's ${k.entry} here` }] };
+}
+
+const GUARDED = 'This GPU accelerator sits behind a CUDA check, so on Neuron the other branch runs and Lightning trains on the host CPU, not on NeuronCores. Train through Neuron-PT-Lightning instead: ' + NEURON_PTL + '.';
+
+const GPU_ACCELERATORS = new Set(['gpu', 'cuda']);
+
+const accelerator: Rule = {
+  id: 'NRN110',
+  name: 'lightning-gpu-accelerator',
+  category: 'cuda-device',
+  severity: { xla: 'error', native: 'error' },
+  title: 'Lightning `Trainer` / `Fabric` asked for GPUs (`accelerator="gpu"`, `"cuda"`, `gpus=N`, `CUDAAccelerator()`)',
+  message: 'Lightning\'s CUDA accelerator raises on Neuron ("CUDAAccelerator can not run on your system since the accelerator is not available"): there is no CUDA device. Train through Neuron-PT-Lightning instead: ' + NEURON_PTL + ', with a `NeuronLTModule`.',
+  why: 'Neuron PyTorch builds have no CUDA, so `accelerator="gpu"`/`"cuda"` (and `gpus=N` in Lightning 1.x, or a `CUDAAccelerator` object) fail when the Trainer is built. Neuron supports Lightning through neuronx-distributed: `NeuronLTModule` (manual optimization), `NeuronXLAStrategy`, `NeuronXLAPrecisionPlugin` and `NeuronTQDMProgressBar`.',
+  fix: '`from neuronx_distributed.lightning import NeuronXLAStrategy, NeuronXLAPrecisionPlugin`; `Trainer(strategy=NeuronXLAStrategy(nxd_config=nxd_config), plugins=[NeuronXLAPrecisionPlugin()], ...)` without `accelerator`/`gpus`/`devices`.',
+  docs: PTL_GUIDE,
+  stackNote: 'On either stack there is no CUDA device for Lightning to use; the documented Neuron path is Neuron-PT-Lightning (XLA).',
+  requires: LIGHTNING,
+  triggers: ['accelerator', 'gpus', 'CUDAAccelerator', 'GPUAccelerator'],
+  visit(hit, ctx) {
+    if (hit.inString) return;
+    if (hit.word === 'CUDAAccelerator' || hit.word === 'GPUAccelerator') {
+      if (lightningClass(ctx, hit.node, /^(?:CUDA|GPU)Accelerator$/)) ctx.report(ctx.sem.callOf(hit.node)!.node);
+      return;
+    }
+    const k = lightningKwarg(ctx, hit.node);
+    if (!k) return;
+    if (hit.word === 'gpus') {
+      // `gpus=0` / `gpus=None` ask for no GPU; anything else (a count, a list, "0,1", -1) asks for CUDA.
+      const vs = options(ctx, k.value);
+      const none = vs.length > 0 && vs.every((v) => v.kind === 'none' || (v.kind === 'num' && v.value === 0) || (v.kind === 'str' && v.value === ''));
+      if (!none && k.value.type !== 'none') ctx.report(k.kw);
+      return;
+    }
+    for (const v of options(ctx, k.value)) {
+      if (v.kind !== 'str' || !GPU_ACCELERATORS.has(v.value.toLowerCase())) continue;
+      // `"gpu" if torch.cuda.is_available() else "cpu"` does not raise on Neuron: it trains on the host CPU.
+      if (guardedByCudaCheck(ctx, v.node)) ctx.report(v.node, { ...usedAt(ctx, v, k), severity: 'warning', message: GUARDED });
+      else ctx.report(v.node, usedAt(ctx, v, k));
+    }
+  },
+};
+
+/** fp16 precision flags: `16`, `"16"`, `"16-mixed"` (CUDA AMP) and `"16-true"`. */
+const FP16 = /^16(?:-mixed|-true)?$/;
+
+const precision: Rule = {
+  id: 'NRN206',
+  name: 'lightning-fp16-precision',
+  category: 'mixed-precision',
+  severity: { xla: 'warning', native: 'warning' },
+  title: 'Lightning `precision=16` / `"16-mixed"` (fp16 AMP with a GradScaler) instead of BF16',
+  message: 'Lightning\'s fp16 precision is CUDA AMP (`torch.autocast("cuda")` plus a GradScaler), which never applies to Neuron tensors, and Lightning\'s XLA precision plugin rejects "16-mixed". Trainium trains in BF16 without loss scaling: drop `precision=16` and use `plugins=[NeuronXLAPrecisionPlugin()]` (neuronx_distributed.lightning) or `precision="bf16-true"`.',
+  why: 'For any accelerator but CPU, Lightning builds `MixedPrecision("16-mixed", device="cuda")`: CUDA autocast and a CUDA GradScaler. Lightning\'s `XLAPrecision` accepts only "32-true", "16-true" and "bf16-true" and raises ValueError otherwise. Neuron\'s native mixed precision is BF16, which needs no loss scaling; fp16 without a scaler underflows small gradients.',
+  fix: 'Remove `precision=16` / `"16-mixed"`; with Neuron-PT-Lightning pass `plugins=[NeuronXLAPrecisionPlugin()]`, or use `precision="bf16-true"`.',
+  docs: PTL_GUIDE,
+  stackNote: 'The same on both stacks: the CUDA autocast Lightning installs for fp16 never applies to Neuron tensors.',
+  requires: LIGHTNING,
+  triggers: ['precision'],
+  visit(hit, ctx) {
+    if (hit.inString) return;
+    const k = lightningKwarg(ctx, hit.node);
+    if (!k) return;
+    for (const v of options(ctx, k.value)) {
+      // Behind a CUDA check (`16 if torch.cuda.is_available() else 32`) the other branch is the one that runs.
+      if (((v.kind === 'num' && v.value === 16) || (v.kind === 'str' && FP16.test(v.value))) && !guardedByCudaCheck(ctx, v.node)) ctx.report(v.node, usedAt(ctx, v, k));
+    }
+  },
+};
+
+/** DDP / FSDP / DeepSpeed strategies, by registry name (`"ddp"`, `"ddp_spawn"`, `"fsdp"`, `"deepspeed_stage_2"`, …). */
+const CUDA_STRATEGY = /^(?:ddp|fsdp|deepspeed|dp$|horovod)/;
+const STRATEGY_CLASSES = /^(?:DDP|DDPSpawn|FSDP|DeepSpeed|DataParallel)Strategy$/;
+
+const strategy: Rule = {
+  id: 'NRN259',
+  name: 'lightning-cuda-strategy',
+  category: 'distributed',
+  severity: { xla: 'error', native: 'off' },
+  title: 'Lightning DDP / FSDP / DeepSpeed strategy (`strategy="ddp"`, `DDPStrategy()`) on the XLA stack',
+  message: 'Lightning\'s DDP, FSDP and DeepSpeed strategies are built for CUDA devices and NCCL (DeepSpeed is not supported on Neuron). Use `strategy=NeuronXLAStrategy(nxd_config=...)` from `neuronx_distributed.lightning`, which runs data, tensor and pipeline parallelism and ZeRO-1 over the Neuron XLA backend.',
+  why: 'The Neuron-PT-Lightning guide builds the Trainer with `NeuronXLAStrategy` (and `NeuronXLAPrecisionPlugin`); Lightning\'s own ddp/fsdp strategies pick NCCL for accelerator devices and CUDA-only sharding, and DeepSpeed needs CUDA kernels.',
+  fix: '`strategy=NeuronXLAStrategy(nxd_config=neuronx_distributed.trainer.neuronx_distributed_config(tensor_parallel_size=..., ...))`; launch with `torchrun --nproc_per_node <cores>`.',
+  docs: PTL_GUIDE,
+  stackNote: 'Off on native TorchNeuron: Lightning there is not covered by the Neuron documentation this rule comes from.',
+  requires: LIGHTNING,
+  triggers: ['strategy', 'DDPStrategy', 'DDPSpawnStrategy', 'FSDPStrategy', 'DeepSpeedStrategy', 'DataParallelStrategy'],
+  visit(hit, ctx) {
+    if (hit.inString) return;
+    if (hit.word !== 'strategy') {
+      if (lightningClass(ctx, hit.node, STRATEGY_CLASSES)) ctx.report(ctx.sem.callOf(hit.node)!.node);
+      return;
+    }
+    const k = lightningKwarg(ctx, hit.node);
+    if (!k) return;
+    for (const v of options(ctx, k.value)) if (v.kind === 'str' && CUDA_STRATEGY.test(v.value) && !guardedByCudaCheck(ctx, v.node)) ctx.report(v.node, usedAt(ctx, v, k));
+  },
+};
+
+export const rules: Rule[] = [accelerator, precision, strategy];
