@@ -6,7 +6,7 @@ import type { CallInfo } from '../semantic/semantic';
 import { DOCS } from './util/docs';
 import { perText } from '../text';
 import { calledAcrossLinesAt, isMethodCallText, methodCallAt } from './util/nodes';
-import { deviceSinkOf, isCudaDeviceString, isDeviceSlot, outerValue } from './util/device';
+import { deviceSinkOf, isCudaDeviceString, isDeviceSlot, outerValue, templateExpr } from './util/device';
 import { RA_DOCS, chainOf, guardedByCudaCheck, isEnvWrite, qnameAt, stringOf } from './util/ra';
 
 const CPU_BUILD = 'Neuron PyTorch wheels are CPU builds, so CUDA placement fails with "Torch not compiled with CUDA enabled".';
@@ -76,10 +76,12 @@ const cudaDeviceString: Rule = {
     if (!hit.inString) return;
     const str = hit.node.type === 'string' ? hit.node : hit.node.parent;
     if (!str || str.type !== 'string') return;
-    const v = ctx.sem.constValue(str);
+    // A format template (`"cuda:{}".format(rank)`, `"cuda:%d" % rank`) is valued as the expression it builds.
+    const expr = templateExpr(str) ?? str;
+    const v = ctx.sem.constValue(expr);
     if (!v || (v.kind !== 'str' && v.kind !== 'fstr')) return;
     if (!isCudaDeviceString(v.kind === 'str' ? v.value : v.prefix, v.kind === 'fstr')) return;
-    const used = outerValue(str);
+    const used = outerValue(expr);
     const p = used.parent;
     if (!p) return;
     if (p.type === 'comparison_operator') return; // `device == "cuda"` asks, it does not place

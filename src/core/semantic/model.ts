@@ -460,6 +460,14 @@ export class SemanticModel implements Semantic {
           const a = c.args[0] ?? c.kwargs.get('type');
           return a ? this.value(a, depth + 1) : null;
         }
+        // `"cuda:{}".format(rank)` reads like f"cuda:{rank}": the text before the first field.
+        if (c.method === 'format' && c.receiver?.type === 'string') return this.templateValue(c.receiver, '{');
+        return null;
+      }
+      case 'binary_operator': {
+        // `"cuda:%d" % rank`: the text before the first conversion.
+        const left = node.childForFieldName('left');
+        if (left?.type === 'string' && node.childForFieldName('operator')?.type === '%') return this.templateValue(left, '%');
         return null;
       }
       case 'identifier':
@@ -490,6 +498,16 @@ export class SemanticModel implements Semantic {
     if (inter) return { kind: 'fstr', prefix: this.text.slice(from, inter.startIndex), node };
     const to = end.type === 'string_end' ? end.startIndex : node.endIndex;
     return { kind: 'str', value: this.text.slice(from, to), node };
+  }
+
+  /** A format template (`"cuda:{}"`, `"cuda:%d"`) as an f-string value: its text before the first `mark`. */
+  private templateValue(str: Node, mark: '{' | '%'): ConstValue | null {
+    const v = this.stringValue(str);
+    if (v?.kind !== 'str') return null;
+    const at = v.value.indexOf(mark);
+    // An escaped mark (`{{`, `%%`) is literal text: leave such templates alone.
+    if (at < 0 || v.value[at + 1] === mark) return at < 0 ? v : null;
+    return { kind: 'fstr', prefix: v.value.slice(0, at), node: str };
   }
 
   possibleStrings(node: Node): { value: string; node: Node; fstring: boolean }[] {

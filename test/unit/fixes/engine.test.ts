@@ -194,6 +194,13 @@ describe('fix engine: `if torch.cuda.is_available():` device choice', () => {
     assert.deepEqual(r.applied.filter((id) => id === 'NRN152' || id === 'NRN102').sort(), ['NRN102', 'NRN152'], 'one plan for both findings');
     assert.deepEqual(r.skipped, []);
   });
+  it('rewrites a format template as a whole ("cuda:{}".format(r), "cuda:%d" % r), and only its name on native', async () => {
+    const src = 'import torch\n\ndev = "cuda:{}".format(rank)\nx = torch.zeros(1).to(dev)\ny = torch.ones(1).to("cuda:%d" % rank)\n';
+    const xla = await fixText(src, 'xla');
+    assert.equal(xla.text, 'import torch\nimport torch_xla\n\ndev = torch_xla.device()\nx = torch.zeros(1).to(dev)\ny = torch.ones(1).to(torch_xla.device())\n');
+    const native = await fixText(src, 'native');
+    assert.equal(native.text, 'import torch\n\ndev = "neuron:{}".format(rank)\nx = torch.zeros(1).to(dev)\ny = torch.ones(1).to("neuron:%d" % rank)\n');
+  });
   it('keeps a device object an object (torch_xla.device()), inside a function too', async () => {
     const src = `import torch\n\ndef setup():\n${ifElse('torch.device("cuda:0")', "torch.device('cpu')", '    ')}\n    return device\n`;
     const r = await fixText(src, 'xla');

@@ -86,6 +86,28 @@ describe('cuda-device', () => {
       `);
       assert.deepEqual(at(f), [[3, 16], [4, 16], [5, 40], [6, 18]]);
     });
+    it('reads "cuda:{}".format(rank) and "cuda:%d" % rank like f-strings, reported at the template', async () => {
+      const f = await findingsOf('NRN102', `
+        import torch
+        dev = 'cuda:{}'.format(args.local_rank)
+        model.to(dev)
+        x = torch.zeros(1).to("cuda:%d" % rank)
+        torch.device("cuda:{}".format(args.gpu))
+      `);
+      assert.deepEqual(at(f), [[2, 7], [4, 23], [5, 14]]);
+      assert.deepEqual(f[0].related.map((r) => r.range.start.line + 1), [3]);
+    });
+    it('does not read other templates as devices: names, escaped marks, "cuda" as a format argument', async () => {
+      const f = await findingsOf('NRN102', `
+        import torch
+        run = "run_{}".format(rank)
+        msg = "cuda:%d%%" % 3
+        d3 = "{}:{}".format("cuda", 0)
+        y = torch.zeros(1).to("cpu:{}".format(0))
+        log = "cuda {} ready".format(rank)
+      `);
+      assert.deepEqual(f, []);
+    });
     it('does not fire on comparisons, log messages, other strings or non-device variables', async () => {
       const f = await findingsOf('NRN102', `
         import torch

@@ -5,7 +5,7 @@ import type { Finding, Target } from '../../types';
 import type { Fixer, FixOutcome, ImportReq } from '../api';
 import type { FixContext } from '../context';
 import type { OffsetEdit } from '../text';
-import { isDeviceSlot } from '../../rules/util/device';
+import { isDeviceSlot, templateExpr } from '../../rules/util/device';
 
 const STACK: Record<Target, string> = { xla: 'PyTorch/XLA', native: 'native TorchNeuron' };
 
@@ -109,7 +109,9 @@ function stringPlan(cx: FixContext, str: Node): FixOutcome {
   const value = v?.kind === 'str' ? v.value : v?.kind === 'fstr' ? v.prefix : null;
   if (value === null || !/^cuda(?::|$)/.test(value)) return null;
   const need: ImportReq[] = [];
-  let lit: Node | null = str.type === 'string' ? str : null;
+  // The literal the device name is written in: the string itself, or a format template's string.
+  const template = str.type === 'call' ? cx.sem.call(str).receiver : str.type === 'binary_operator' ? str.childForFieldName('left') : null;
+  let lit: Node | null = str.type === 'string' ? str : template?.type === 'string' ? template : null;
   let device: Node = str;
   if (str.type === 'call' && cx.sem.call(str).qname === 'torch.device') {
     const a = cx.sem.call(str).args[0] ?? cx.sem.call(str).kwargs.get('type');
@@ -243,7 +245,8 @@ export const cudaString: Fixer = {
     // The CUDA branch of `if torch.cuda.is_available(): … else: …`: the same plan as NRN152's (they merge).
     const viaStatement = availabilityStatementPlan(cx, str);
     if (viaStatement && !('skip' in viaStatement)) return viaStatement;
-    return stringPlan(cx, str);
+    // `"cuda:{}".format(rank)` / `"cuda:%d" % rank`: the whole expression is the device.
+    return stringPlan(cx, templateExpr(str) ?? str);
   },
 };
 

@@ -24,6 +24,14 @@ export function isDeviceSlot(call: CallInfo, index: number | null, keyword: stri
   return false;
 }
 
+/** The `"…".format(…)` call or `"…" % x` expression a string literal is the template of, or null. */
+export function templateExpr(str: Node): Node | null {
+  const p = str.parent;
+  if (p?.type === 'attribute' && p.childForFieldName('object')?.id === str.id && p.childForFieldName('attribute')?.text === 'format' && p.parent?.type === 'call') return p.parent;
+  if (p?.type === 'binary_operator' && p.childForFieldName('left')?.id === str.id && p.childForFieldName('operator')?.type === '%') return p;
+  return null;
+}
+
 /** Climb from a value through `(…)` and `a if c else b` to the expression that is used. */
 export function outerValue(node: Node): Node {
   let n = node;
