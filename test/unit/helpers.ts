@@ -1,4 +1,7 @@
 // Test helpers: analyse a Python snippet with the real parser and the real catalog.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Analyzer } from '../../src/core/analyzer';
 import type { Finding, Target, TargetSetting } from '../../src/core/types';
 
@@ -35,3 +38,15 @@ export function dedent(s: string): string {
   const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => l.match(/^ */)![0].length));
   return lines.map((l) => l.slice(Number.isFinite(indent) ? indent : 0)).join('\n');
 }
+
+const temps: string[] = [];
+/** A fresh directory under the OS temp dir, removed when the test run ends. */
+export function tempDir(prefix: string): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  temps.push(d);
+  return d;
+}
+// A root-level hook (registered when a test file first imports this module): the run leaves no temp dirs behind.
+after(() => {
+  for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
+});

@@ -1,10 +1,10 @@
 // The CLI contract (CONTRACTS.md §1): formats, exit codes, bad input, and golden JSON on realistic
 // fixtures. Goldens are reviewed by hand; regenerate with UPDATE_GOLDEN=1 and read the diff.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../../src/cli/cli';
+import { tempDir } from '../helpers';
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -80,7 +80,7 @@ describe('CLI check', () => {
   });
 
   describe('bad input', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nl-bad-'));
+    const dir = tempDir('nl-bad-');
     writeFileSync(join(dir, 'empty.py'), '');
     writeFileSync(join(dir, 'binary.py'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2, 3]));
     writeFileSync(join(dir, 'latin1.py'), Buffer.from('# caf\xe9\nimport torch\nx = torch.zeros(1).cuda()\n', 'latin1'));

@@ -1,10 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectTargetFromPins } from '../../../src/core/config/target';
 import { loadProjectConfig } from '../../../src/core/config/project';
-import { analyzer, dedent } from '../helpers';
+import { analyzer, dedent, tempDir } from '../helpers';
 
 describe('target stack detection', () => {
   it('reads torch-neuronx pins: ≤ 2.9 is xla, ≥ 2.14 is native', () => {
@@ -28,7 +27,7 @@ describe('target stack detection', () => {
   });
 
   it('reads [tool.neuron-lens] and pins from the project root, and reports bad values', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nl-proj-'));
+    const dir = tempDir('nl-proj-');
     writeFileSync(
       join(dir, 'pyproject.toml'),
       '[project]\nname = "x"\ndependencies = ["torch-neuronx>=2.14"]\n\n[tool.neuron-lens]\ntarget = "native"\nselect = ["cuda-device", "NRN351"]\nignore = ["NRN102"]\nexclude = ["legacy/**"]\n',

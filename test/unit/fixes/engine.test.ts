@@ -1,8 +1,7 @@
 // Unit tests of the fix engine's parts: text edits and diffs, import management, plan conflicts,
 // per-stack quick fixes, unsafe plans, and the CLI's --diff / --fix.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyEdits, computeFixes, diffToEdits, unifiedDiff, FIXERS } from '../../../src/core/fixes';
 import { FIXABLE_RULES } from '../../../src/core/fixes/catalog';
@@ -14,7 +13,7 @@ import { readOptimumNeuronPin } from '../../../src/core/fixes/pins';
 import { applyFixesCommand } from '../../../src/cli/fix';
 import { parseArgs } from '../../../src/cli/args';
 import { analyzeFile } from '../../../src/core/workspace/analyzeFile';
-import { dedent } from '../helpers';
+import { dedent, tempDir } from '../helpers';
 import { fixText, getTools } from './helpers';
 
 describe('fix engine: text', () => {
@@ -165,14 +164,14 @@ describe('fix engine: plans', () => {
     assert.equal(r.text, src);
   });
   it('reads the optimum-neuron version from pins', () => {
-    const d = mkdtempSync(join(tmpdir(), 'nl-pin-'));
+    const d = tempDir('nl-pin-');
     writeFileSync(join(d, 'requirements.txt'), 'torch==2.8\noptimum-neuron==0.3.0  # pinned\n');
     writeFileSync(join(d, 'train.py'), '');
     assert.equal(readOptimumNeuronPin(join(d, 'train.py')), '0.3.0');
-    const poetry = mkdtempSync(join(tmpdir(), 'nl-pin-'));
+    const poetry = tempDir('nl-pin-');
     writeFileSync(join(poetry, 'pyproject.toml'), '[tool.poetry.dependencies]\npython = "^3.10"\noptimum-neuron = "^0.4.5"\n');
     assert.equal(readOptimumNeuronPin(poetry), '0.4.5');
-    const pep621 = mkdtempSync(join(tmpdir(), 'nl-pin-'));
+    const pep621 = tempDir('nl-pin-');
     writeFileSync(join(pep621, 'pyproject.toml'), '[project]\ndependencies = [\n  "optimum-neuron[training]>=0.3.0",\n]\n');
     assert.equal(readOptimumNeuronPin(pep621), null, 'a lower bound alone: assume the newest API');
     writeFileSync(join(pep621, 'pyproject.toml'), '[project]\ndependencies = ["optimum-neuron[training]~=0.3.0"]\n');
@@ -270,7 +269,7 @@ describe('CLI: check --diff / --fix', function () {
     return { code, out, err };
   }
   it('--diff prints a unified diff and writes nothing; exit 0 when no error would remain', async () => {
-    const d = mkdtempSync(join(tmpdir(), 'nl-cli-'));
+    const d = tempDir('nl-cli-');
     const p = join(d, 'train.py');
     writeFileSync(p, src);
     const r = await run(['check', p, '--diff', '--target', 'xla']);
@@ -281,7 +280,7 @@ describe('CLI: check --diff / --fix', function () {
     assert.equal(readFileSync(p, 'utf8'), src);
   });
   it('--fix writes the file, reports what it could not fix, and exits 1 while errors remain', async () => {
-    const d = mkdtempSync(join(tmpdir(), 'nl-cli-'));
+    const d = tempDir('nl-cli-');
     const p = join(d, 'train.py');
     writeFileSync(p, src + 'import triton\n');
     const r = await run(['check', p, '--fix', '--target', 'xla']);
