@@ -127,13 +127,13 @@ function deviceCallOrKeyword(t: string, end: number): boolean {
   return t[j] === '(';
 }
 
-// A name that could hold an integer device: assigned (or defaulted) an integer literal somewhere in the file.
+// A name that could hold an integer device: assigned (or defaulted) an integer literal or `int(…)` somewhere in the file.
 // A superset of what `assignmentsOf(name).some(integer)` finds, so a gate built on it drops nothing.
 const intNamesOf = perText(() => new Map<string, boolean>());
 function mayHoldInteger(text: string, name: string): boolean {
   const intNames = intNamesOf(text);
   let v = intNames.get(name);
-  if (v === undefined) intNames.set(name, (v = new RegExp(`\\b${name}[ \\t]*(?::[^=\\n]*)?=[ \\t]*(?:\\\\\\r?\\n[ \\t]*)*\\d`).test(text)));
+  if (v === undefined) intNames.set(name, (v = new RegExp(`\\b${name}[ \\t]*(?::[^=\\n]*)?=[ \\t]*(?:\\\\\\r?\\n[ \\t]*)*(?:\\d|int[ \\t]*\\()`).test(text)));
   return v;
 }
 
@@ -153,8 +153,44 @@ function mayBeOrdinalAt(t: string, j: number): boolean {
   let k = j + name.length;
   while (t[k] === ' ' || t[k] === '\t') k++;
   if (t[k] === '=' && t[k + 1] !== '=') return true; // a keyword argument first (`.to(dtype=…, device=…)`): let the tree tell
-  if (!/[,)\n\r#]/.test(t[k] ?? '')) return false; // an attribute, call, subscript or expression
-  return mayHoldInteger(t, name);
+  if (t[k] === '.') {
+    // `args.local_rank`, `self.gpu`: an attribute chain whose last name is a rank or GPU index.
+    const chain = /(?:\.[ \t]*[A-Za-z_]\w*)+/y;
+    chain.lastIndex = k;
+    const rest = chain.exec(t)?.[0];
+    if (!rest) return false;
+    let e = k + rest.length;
+    while (t[e] === ' ' || t[e] === '\t') e++;
+    return /[,)\n\r#]/.test(t[e] ?? '') && ORDINAL_NAME.test(rest.slice(rest.lastIndexOf('.') + 1).trim());
+  }
+  if (!/[,)\n\r#]/.test(t[k] ?? '')) return false; // a call, subscript or expression
+  return mayHoldInteger(t, name) || ORDINAL_NAME.test(name);
+}
+
+/** Names that hold a process rank or GPU index (`.to(local_rank)`, `.to(args.gpu)`): integers, so CUDA ordinals. */
+const ORDINAL_NAME = /^(?:local_rank|rank|gpu|gpu_id|device_id)$/;
+
+/**
+ * A variable that holds a rank or GPU index: named like one (`local_rank`, `rank`, `gpu`, `args.gpu`) with
+ * every assignment an integer-valued expression, or any name assigned `int(os.environ["LOCAL_RANK"])`.
+ * A name also assigned a device, a string or anything else is left alone.
+ */
+function ordinalVariable(ctx: RuleContext, n: Node): boolean {
+  if (n.type !== 'identifier' && n.type !== 'attribute') return false;
+  const name = ctx.sem.dottedName(n);
+  if (!name) return false;
+  const last = name.slice(name.lastIndexOf('.') + 1);
+  const rhs = ctx.sem.assignmentsOf(name, n);
+  const rankInt = (r: Node) => r.type === 'call' && r.childForFieldName('function')?.text === 'int' && /RANK/.test(r.text);
+  if (rhs.some(rankInt)) return rhs.every((r) => rankInt(r) || r.type === 'integer');
+  if (!ORDINAL_NAME.test(last)) return false;
+  return rhs.every((r) => {
+    if (r.type === 'integer' || rankInt(r)) return true;
+    if (r.type === 'identifier' || r.type === 'attribute') return ORDINAL_NAME.test(r.text.slice(r.text.lastIndexOf('.') + 1));
+    if (r.type !== 'call') return false;
+    const q = ctx.sem.call(r).qname ?? '';
+    return r.childForFieldName('function')?.text === 'int' || /^torch\.distributed\.(?:get_rank|get_local_rank|get_node_local_rank)$/.test(q);
+  });
 }
 
 /** Gate for NRN103: `.to(<ordinal>)`, `device(…)`, `device=<ordinal>`. */
@@ -187,12 +223,15 @@ const intDevice: Rule = {
   visit(hit, ctx) {
     if (hit.inString || !ctx.sem.imports_('torch')) return;
     if (hit.word === 'device' && !deviceCallOrKeyword(ctx.text, hit.node.endIndex)) return;
+    const instead = ctx.target === 'native' ? '"neuron"' : '`torch_xla.device()`';
     const report = (n: Node) => {
       // Cheap filter first: an integer literal, or a name bound to one somewhere.
-      if (n.type !== 'integer' && !(n.type === 'identifier' && ctx.sem.assignmentsOf(n.text, n).some((r) => r.type === 'integer'))) return;
+      if (n.type !== 'integer' && !(n.type === 'identifier' && ctx.sem.assignmentsOf(n.text, n).some((r) => r.type === 'integer'))) {
+        if (ordinalVariable(ctx, n)) ctx.report(n, { message: `\`${n.text}\` is a rank or GPU index, and an integer device means \`cuda:<index>\` in PyTorch; ${CPU_BUILD} Use ${instead} instead.` });
+        return;
+      }
       const v = ctx.sem.constValue(n);
       if (!v || v.kind !== 'num' || !Number.isInteger(v.value) || v.value < 0) return;
-      const instead = ctx.target === 'native' ? '"neuron"' : '`torch_xla.device()`';
       ctx.report(n, { message: `The integer device \`${n.text}\` means \`cuda:${v.value}\` in PyTorch; ${CPU_BUILD} Use ${instead} instead.`, data: { ordinal: v.value } });
     };
     if (hit.word === 'to' && !isMethodCallText(ctx.text, hit.node)) return;
@@ -201,8 +240,7 @@ const intDevice: Rule = {
       if (!call || call.method !== 'to' || !call.receiver) return;
       const d = call.args[0] ?? call.kwargs.get('device');
       // Cheapest test first: most `.to(…)` calls pass a device object or a dtype, not an integer.
-      if (!d || (d.type !== 'integer' && d.type !== 'identifier')) return;
-      if (d.type === 'identifier' && !ctx.sem.assignmentsOf(d.text, d).some((r) => r.type === 'integer')) return;
+      if (!d || (d.type !== 'integer' && d.type !== 'identifier' && d.type !== 'attribute')) return;
       if (ctx.sem.isUserObject(call.receiver) || ctx.sem.qualifiedName(call.receiver)) return; // a module attribute, not a tensor
       report(d);
       return;

@@ -142,6 +142,39 @@ describe('cuda-device', () => {
       assert.match(f[0].message, /cuda:0/);
       assert.equal(f[1].data?.ordinal, 1);
     });
+    it('fires on ranks and GPU indices: .to(rank), .to(args.gpu), int(os.environ["LOCAL_RANK"]), torch.device(local_rank)', async () => {
+      const f = await findingsOf('NRN103', `
+        import os
+        import torch
+        import torch.distributed as dist
+        def main(rank, args):
+            model = torch.nn.Linear(2, 2).to(rank)
+            x = torch.zeros(2).to(args.gpu)
+            ddp_local_rank = int(os.environ["LOCAL_RANK"])
+            y = x.to(ddp_local_rank)
+            local_rank = dist.get_rank()
+            d = torch.device(local_rank)
+            w = torch.ones(2, device=local_rank)
+      `);
+      assert.deepEqual(at(f), [[5, 38], [6, 27], [8, 14], [10, 22], [11, 30]]);
+      assert.match(f[0].message, /`rank` is a rank or GPU index/);
+    });
+    it('leaves names that also hold a device, a string or other values, and dtypes, alone', async () => {
+      const f = await findingsOf('NRN103', `
+        import torch
+        def run(args, x, world):
+            gpu = torch.device("cpu")
+            x.to(gpu)
+            device_id = "xla"
+            x.to(device_id)
+            n = int(args.n)
+            x.to(n)
+            x.to(args.dtype)
+            rank = world.rank_name
+            x.to(rank)
+      `);
+      assert.deepEqual(f, []);
+    });
     it('does not fire on device strings, torch.device("cpu", 0), HF pipeline device=0, user classes or without torch', async () => {
       const f = await findingsOf('NRN103', `
         import torch
