@@ -111,7 +111,12 @@ const cudaDeviceString: Rule = {
       if (related.length > 0 || (DEVICE_NAME.test(last) && !/device_?type/i.test(last))) isDevice = true;
     }
     if (!isDevice) return;
-    ctx.report(str, { message: deviceMessage(ctx.target, str.text), related, data: { value: v.kind === 'str' ? v.value : v.prefix, fstring: v.kind === 'fstr' } });
+    // `"cuda" if torch.cuda.is_available() else "cpu"`: on Neuron the other branch runs, and NRN152 reports the check.
+    const guarded = guardedByCudaCheck(ctx, str);
+    const message = guarded
+      ? `CUDA device string ${str.text} sits behind a CUDA check, so on Neuron the other branch runs (the code falls back, usually to the CPU). Choose the Neuron device directly: ${ctx.target === 'native' ? '"neuron"' : '`torch_xla.device()`'}.`
+      : deviceMessage(ctx.target, str.text);
+    ctx.report(str, { message, severity: guarded ? 'info' : undefined, related, data: { value: v.kind === 'str' ? v.value : v.prefix, fstring: v.kind === 'fstr' } });
   },
 };
 

@@ -53,7 +53,7 @@ function usedAt(ctx: RuleContext, v: { node: Node }, k: { kw: Node; entry: strin
   return { related: [{ range: ctx.sem.rangeOf(k.kw), message: `passed to Lightning's ${k.entry} here` }] };
 }
 
-const GUARDED = 'This GPU accelerator sits behind a CUDA check, so on Neuron the other branch runs and Lightning trains on the host CPU, not on NeuronCores. Train through Neuron-PT-Lightning instead: ' + NEURON_PTL + '.';
+const GUARDED = 'This GPU request depends on a CUDA check (or on `torch.cuda.device_count()`, 0 on Neuron), so on Neuron Lightning trains on the host CPU, not on NeuronCores. Train through Neuron-PT-Lightning instead: ' + NEURON_PTL + '.';
 
 const GPU_ACCELERATORS = new Set(['gpu', 'cuda']);
 
@@ -63,7 +63,7 @@ const accelerator: Rule = {
   category: 'cuda-device',
   severity: { xla: 'error', native: 'error' },
   title: 'Lightning `Trainer` / `Fabric` asked for GPUs (`accelerator="gpu"`, `"cuda"`, `gpus=N`, `CUDAAccelerator()`)',
-  message: 'Lightning\'s CUDA accelerator raises on Neuron ("CUDAAccelerator can not run on your system since the accelerator is not available"): there is no CUDA device. Train through Neuron-PT-Lightning instead: ' + NEURON_PTL + ', with a `NeuronLTModule`.',
+  message: 'Asked for GPUs, Lightning raises when the Trainer or Fabric is built on Neuron: there is no CUDA device. Train through Neuron-PT-Lightning instead: ' + NEURON_PTL + ', with a `NeuronLTModule`.',
   why: 'Neuron PyTorch builds have no CUDA, so `accelerator="gpu"`/`"cuda"` (and `gpus=N` in Lightning 1.x, or a `CUDAAccelerator` object) fail when the Trainer is built. Neuron supports Lightning through neuronx-distributed: `NeuronLTModule` (manual optimization), `NeuronXLAStrategy`, `NeuronXLAPrecisionPlugin` and `NeuronTQDMProgressBar`.',
   fix: '`from neuronx_distributed.lightning import NeuronXLAStrategy, NeuronXLAPrecisionPlugin`; `Trainer(strategy=NeuronXLAStrategy(nxd_config=nxd_config), plugins=[NeuronXLAPrecisionPlugin()], ...)` without `accelerator`/`gpus`/`devices`.',
   docs: PTL_GUIDE,
@@ -73,7 +73,9 @@ const accelerator: Rule = {
   visit(hit, ctx) {
     if (hit.inString) return;
     if (hit.word === 'CUDAAccelerator' || hit.word === 'GPUAccelerator') {
-      if (lightningClass(ctx, hit.node, /^(?:CUDA|GPU)Accelerator$/)) ctx.report(ctx.sem.callOf(hit.node)!.node);
+      if (!lightningClass(ctx, hit.node, /^(?:CUDA|GPU)Accelerator$/)) return;
+      const call = ctx.sem.callOf(hit.node)!.node;
+      ctx.report(call, guardedByCudaCheck(ctx, call) ? { severity: 'warning', message: GUARDED } : undefined);
       return;
     }
     const k = lightningKwarg(ctx, hit.node);
@@ -82,7 +84,10 @@ const accelerator: Rule = {
       // `gpus=0` / `gpus=None` ask for no GPU; anything else (a count, a list, "0,1", -1) asks for CUDA.
       const vs = options(ctx, k.value);
       const none = vs.length > 0 && vs.every((v) => v.kind === 'none' || (v.kind === 'num' && v.value === 0) || (v.kind === 'str' && v.value === ''));
-      if (!none && k.value.type !== 'none') ctx.report(k.kw);
+      if (none || k.value.type === 'none') return;
+      // `gpus=torch.cuda.device_count()` is 0 on Neuron, and a CUDA-guarded Trainer is never built there: both train on the CPU.
+      const cpu = guardedByCudaCheck(ctx, k.kw) || /\bcuda\s*\.\s*device_count\s*\(/.test(k.value.text);
+      ctx.report(k.kw, cpu ? { severity: 'warning', message: GUARDED } : undefined);
       return;
     }
     for (const v of options(ctx, k.value)) {
@@ -137,11 +142,13 @@ const strategy: Rule = {
   docs: PTL_GUIDE,
   stackNote: 'Off on native TorchNeuron: Lightning there is not covered by the Neuron documentation this rule comes from.',
   requires: LIGHTNING,
-  triggers: ['strategy', 'DDPStrategy', 'DDPSpawnStrategy', 'FSDPStrategy', 'DeepSpeedStrategy', 'DataParallelStrategy'],
+  // `accelerator="ddp"` is how Lightning 1.x named the DDP strategy.
+  triggers: ['strategy', 'accelerator', 'DDPStrategy', 'DDPSpawnStrategy', 'FSDPStrategy', 'DeepSpeedStrategy', 'DataParallelStrategy'],
   visit(hit, ctx) {
     if (hit.inString) return;
-    if (hit.word !== 'strategy') {
-      if (lightningClass(ctx, hit.node, STRATEGY_CLASSES)) ctx.report(ctx.sem.callOf(hit.node)!.node);
+    if (hit.word !== 'strategy' && hit.word !== 'accelerator') {
+      // Behind a CUDA check the strategy is never built on Neuron (NRN152 reports the check).
+      if (lightningClass(ctx, hit.node, STRATEGY_CLASSES) && !guardedByCudaCheck(ctx, hit.node)) ctx.report(ctx.sem.callOf(hit.node)!.node);
       return;
     }
     const k = lightningKwarg(ctx, hit.node);

@@ -86,6 +86,20 @@ describe('cuda-device', () => {
       `);
       assert.deepEqual(at(f), [[3, 16], [4, 16], [5, 40], [6, 18]]);
     });
+    it('is info behind a CUDA check (the other branch runs on Neuron; NRN152 reports the check), an error otherwise', async () => {
+      const f = await findingsOf('NRN102', `
+        import torch
+        device = torch.device("cuda:0" if torch.cuda.is_available() else "cpu")
+        if torch.cuda.is_available():
+            dev2 = "cuda"
+        else:
+            dev2 = "cpu"
+        x = torch.zeros(1).to(dev2)
+        y = torch.zeros(1).to("cuda" if args.gpu else "cpu")
+      `);
+      assert.deepEqual(f.map((x) => [x.range.start.line + 1, x.severity]), [[2, 'info'], [4, 'info'], [8, 'error']]);
+      assert.match(f[0].message, /sits behind a CUDA check/);
+    });
     it('reads "cuda:{}".format(rank) and "cuda:%d" % rank like f-strings, reported at the template', async () => {
       const f = await findingsOf('NRN102', `
         import torch

@@ -30,6 +30,21 @@ describe('lightning', () => {
       assert.equal(f[0].severity, 'warning');
       assert.match(f[0].message, /host CPU/);
     });
+    it('is a warning when the request hangs on CUDA: gpus=torch.cuda.device_count(), or a Trainer built under a CUDA check', async () => {
+      const f = await findingsOf('NRN110', `
+        import torch
+        import pytorch_lightning as pl
+        from lightning.pytorch.accelerators import CUDAAccelerator
+        t1 = pl.Trainer(gpus=torch.cuda.device_count())
+        if torch.cuda.is_available():
+            t2 = pl.Trainer(gpus=1, accelerator="gpu")
+            t3 = pl.Trainer(accelerator=CUDAAccelerator())
+        else:
+            t2 = pl.Trainer()
+      `);
+      assert.deepEqual(f.map((x) => [x.range.start.line + 1, x.range.start.character + 1, x.severity]), [[4, 17, 'warning'], [6, 21, 'warning'], [6, 41, 'warning'], [7, 33, 'warning']]);
+      assert.match(f[0].message, /device_count/);
+    });
     it('fires on the native stack too (no CUDA there either)', async () => {
       const f = await findingsOf('NRN110', 'import pytorch_lightning as pl\npl.Trainer(accelerator="cuda")\n', 'native');
       assert.deepEqual(at(f), [[2, 24]]);
@@ -98,6 +113,28 @@ describe('lightning', () => {
       `);
       assert.deepEqual(at(f), [[3, 21], [4, 21], [5, 21], [6, 21]]);
       assert.equal(f[0].severity, 'error');
+    });
+    it('fires on Lightning 1.x accelerator="ddp" / "ddp_spawn"', async () => {
+      const f = await findingsOf('NRN259', `
+        import pytorch_lightning as pl
+        pl.Trainer(gpus=2, accelerator="ddp")
+        pl.Trainer(accelerator="ddp_spawn")
+        pl.Trainer(accelerator="gpu")
+      `);
+      assert.deepEqual(at(f), [[2, 32], [3, 24]]);
+    });
+    it('does not fire on strategies built under a CUDA check (never built on Neuron)', async () => {
+      const f = await findingsOf('NRN259', `
+        import torch
+        import pytorch_lightning as pl
+        from pytorch_lightning.strategies import DDPStrategy
+        def pick(devices):
+            if torch.cuda.is_available():
+                strategy = DDPStrategy(find_unused_parameters=False) if devices > 1 else "auto"
+                return pl.Trainer(strategy="ddp")
+            return pl.Trainer()
+      `);
+      assert.deepEqual(f, []);
     });
     it('does not fire on the Neuron strategy, xla/auto strategies, a user DDPStrategy class or on native', async () => {
       const f = await findingsOf('NRN259', `
