@@ -152,7 +152,11 @@ function withoutFallback(cond: Node): boolean {
   let st = cond.parent;
   if (st?.type === 'elif_clause') st = st.parent;
   if (st?.type !== 'if_statement' || (!same(st.childForFieldName('condition'), cond) && cond.parent?.type !== 'elif_clause')) return false;
-  return !st.namedChildren.some((k) => k.type === 'else_clause');
+  if (st.namedChildren.some((k) => k.type === 'else_clause')) return false;
+  // `if torch.cuda.is_available(): … return "gpu"`: the code after the `if` is the fallback.
+  const body = (cond.parent?.type === 'elif_clause' ? cond.parent : st).childForFieldName('consequence');
+  const last = body?.namedChildren.filter((k) => k.type !== 'comment').at(-1);
+  return last?.type !== 'return_statement' && last?.type !== 'raise_statement';
 }
 
 /** `torch.cuda.is_available()` whose result chooses the device (condition, or a flag used as one). */

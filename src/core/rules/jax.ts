@@ -5,6 +5,7 @@ import type { Rule, RuleContext } from './api';
 import {
   NEURON, chainOf, decoratorsOf, enclosingFunctions, importStatementOf, intDtypeOf, intTensorKind, isDtypeQuery, keywordArgOf, qnameAt, reportImport, stringsOf, valueForKey,
 } from './util/catb';
+import { perText } from '../text';
 
 const KNOWN = `${NEURON}frameworks/jax/setup/jax-neuronx-known-issues.html`;
 const SETUP = `${NEURON}frameworks/jax/setup/jax-setup.html`;
@@ -67,7 +68,7 @@ const gpuPlatform: Rule = {
       return;
     }
     const spec = PLATFORM_ARG[call.qname];
-    if (!spec) return;
+    if (!spec || behindGpuBackendCheck(call.node)) return;
     const arg = call.kwargs.get(spec.kw) ?? (spec.index !== null ? call.args[spec.index] : undefined);
     for (const s of stringsOf(ctx.sem, arg)) if (GPU_PLATFORMS.has(s.value)) ctx.report(s.node, { data: { replacement: 'neuron' } });
   },
@@ -267,7 +268,24 @@ const nkiCall: Rule = {
   },
 };
 
+/** A GPU-backend test (`backend == "gpu"`, `platform in ("gpu", "cuda")`), not negated. */
+const GPU_TEST = /(?:==\s*|\bin\s*[[({][^\])}]*)["'](?:gpu|cuda)["']|["'](?:gpu|cuda)["']\s*==/;
+
+/** `jax.devices("gpu") if backend == "gpu" else …`, or inside `if backend == "gpu":`: never evaluated on Neuron. */
+function behindGpuBackendCheck(node: Node): boolean {
+  for (let child = node, p = node.parent; p && p.type !== 'function_definition' && p.type !== 'module'; child = p, p = p.parent) {
+    let cond: Node | null = null;
+    if (p.type === 'conditional_expression' && p.namedChildren[0]?.id === child.id) cond = p.namedChildren[1];
+    else if ((p.type === 'if_statement' || p.type === 'elif_clause') && p.childForFieldName('consequence')?.id === child.id) cond = p.childForFieldName('condition');
+    if (cond && GPU_TEST.test(cond.text) && !/\bnot\b|!=/.test(cond.text)) return true;
+  }
+  return false;
+}
+
 const threefryReported = new WeakSet<object>();
+/** The file pins JAX to the CPU (`jax.config.update("jax_default_device", jax.devices("cpu")[0])`, `JAX_PLATFORMS=cpu`): nothing here runs on a NeuronCore. */
+const CPU_PINNED = /(?:jax_default_device|jax_platforms?|jax_platform_name|JAX_PLATFORMS)["'\]\s,=:]*(?:[\w.]+\(\s*["'])?[\w.]*\bcpu\b/;
+const pinnedToCpu = perText((text) => CPU_PINNED.test(text.replace(/#.*$/gm, '')));
 const RBG = /(jax_default_prng_impl|JAX_DEFAULT_PRNG_IMPL)["'\]\s,=:]*(unsafe_)?rbg\b/;
 
 const threefry: Rule = {
@@ -287,7 +305,7 @@ const threefry: Rule = {
     const call = ctx.sem.callOf(hit.node);
     if (call?.qname !== 'jax.random.PRNGKey' && call?.qname !== 'jax.random.key') return;
     if (call.kwargs.has('impl')) return;
-    if (RBG.test(ctx.text.replace(/#.*$/gm, ''))) return;
+    if (RBG.test(ctx.text.replace(/#.*$/gm, '')) || pinnedToCpu(ctx.text)) return;
     // One global setting fixes every key: report the first key creation of the file only.
     if (threefryReported.has(ctx.sem)) return;
     threefryReported.add(ctx.sem);
@@ -334,7 +352,7 @@ const randint: Rule = {
   triggers: ['randint'],
   visit(hit, ctx) {
     if (hit.inString) return;
-    if (ctx.sem.callOf(hit.node)?.qname !== 'jax.random.randint') return;
+    if (ctx.sem.callOf(hit.node)?.qname !== 'jax.random.randint' || pinnedToCpu(ctx.text)) return;
     // Already pinned to the CPU: with jax.default_device(jax.devices("cpu")[0]):
     for (let p = hit.node.parent; p; p = p.parent) {
       if (p.type !== 'with_statement') continue;

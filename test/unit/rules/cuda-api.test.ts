@@ -104,6 +104,16 @@ describe('cuda-api', () => {
       assert.match(f[0].message, /has no `else`: the device it chooses is never set/, 'an if without else sets nothing on Neuron');
       assert.match(f[1].message, /silently takes the CPU path/);
     });
+    it('does not say "no else" when the if returns early (the code after it is the fallback)', async () => {
+      const [f] = await findingsOf('NRN152', `
+        import torch
+        def pick():
+            if torch.cuda.is_available():
+                return "gpu"
+            return "cpu"
+      `);
+      assert.match(f.message, /silently takes the CPU path/);
+    });
     it('names torch.accelerator on the native stack', async () => {
       const [f] = await findingsOf('NRN152', 'import torch\nif torch.cuda.is_available():\n    device = "cuda"\n', 'native');
       assert.match(f.message, /torch\.accelerator\.is_available/);

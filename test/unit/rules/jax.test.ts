@@ -35,6 +35,18 @@ describe('jax', () => {
       `);
       assert.deepEqual(at(f), []);
     });
+    it('ignores lookups that only run when the backend is a GPU, not negated tests', async () => {
+      const f = await findingsOf('NRN701', `
+        import jax
+        backend = jax.default_backend()
+        n = len(jax.devices("gpu")) if backend == "gpu" else 1
+        if backend in ("gpu", "cuda"):
+            g = jax.devices("gpu")[0]
+        if backend != "gpu":
+            h = jax.devices("gpu")
+      `);
+      assert.deepEqual(at(f), [[7, 21]]);
+    });
   });
 
   describe('NRN702 JAX_PLATFORMS=cuda', () => {
@@ -199,6 +211,14 @@ describe('jax', () => {
       assert.deepEqual(await findingsOf('NRN709', 'import jax\njax.config.update("jax_default_prng_impl", "rbg")\nk = jax.random.PRNGKey(0)\n'), []);
       assert.deepEqual(await findingsOf('NRN709', 'import jax\nk = jax.random.key(0, impl="rbg")\nd = {"key": 1}\n'), []);
       assert.deepEqual(await findingsOf('NRN709', 'import os\nos.environ["JAX_DEFAULT_PRNG_IMPL"] = "rbg"\nimport jax\nk = jax.random.PRNGKey(0)\n'), []);
+    });
+    it('does not fire in a file pinned to the CPU (jax_default_device, JAX_PLATFORMS=cpu); a comment does not pin', async () => {
+      const pinned = 'import jax\ncpu = jax.devices("cpu")[0]\njax.config.update("jax_default_device", cpu)\nk = jax.random.PRNGKey(0)\n';
+      assert.deepEqual(await findingsOf('NRN709', pinned), []);
+      assert.deepEqual(await findingsOf('NRN709', 'import os\nos.environ["JAX_PLATFORMS"] = "cpu"\nimport jax\nk = jax.random.key(0)\n'), []);
+      assert.deepEqual(await findingsOf('NRN709', 'import jax\njax.config.update("jax_default_device", jax.devices("cpu")[0])\nk = jax.random.key(0)\n'), []);
+      assert.equal((await findingsOf('NRN709', 'import jax\n# jax.config.update("jax_platforms", "cpu")\nk = jax.random.key(0)\n')).length, 1);
+      assert.deepEqual(await findingsOf('NRN711', pinned + 'i = jax.random.randint(k, (8,), 0, 9)\n'), []);
     });
   });
 
