@@ -6,7 +6,7 @@ import type { CallInfo } from '../semantic/semantic';
 import { DOCS } from './util/docs';
 import { attributeAt, calledAt, isAttributeText, isCalledText, isMethodCallText, methodCallAt } from './util/nodes';
 import { perText } from '../text';
-import { RA_DOCS, alreadyOnHost, inPeriodicBlock, isForeignArray, isTensorish, methodClass, unparen } from './util/ra';
+import { RA_DOCS, alreadyOnHost, inPeriodicBlock, isForeignArray, isTensorish, loaderDataOnHost, methodClass, unparen } from './util/ra';
 
 /**
  * Code that places tensors on a device: `.to(`, `.cuda(`, a device, XLA. A file with none of them runs on
@@ -145,7 +145,7 @@ const numpyInLoop: Rule = {
     'numpy-in-loop',
     'numpy',
     '`.numpy()` / `np.asarray(tensor)` inside a training or evaluation loop',
-    '`.numpy()` in the step loop forces the lazy XLA graph to run and copies the tensor to the host every iteration. Keep metrics on the device and convert every N steps after `torch_xla.sync()`.',
+    '`.numpy()` works only on host tensors: on a Neuron device tensor it raises TypeError ("can\'t convert xla:0 device type tensor to numpy"), and copying with `.cpu()` first forces the lazy graph to run every step. Keep metrics on the device and convert every N steps after `torch_xla.sync()`.',
     false,
   ),
   triggers: ['numpy', 'asarray', 'array'],
@@ -155,13 +155,15 @@ const numpyInLoop: Rule = {
     if (hit.word === 'numpy') {
       const call = hostMethod(ctx, hit.node, 'numpy', false);
       if (!call || call.args.length) return;
-      if (ctx.sem.imports_('tensorflow') && !isTensorish(ctx, call.receiver!)) return;
+      // `.numpy()` raises for CUDA and XLA tensors alike, so working code calls it on host data: only a value
+      // that is on the device (a model output, a loss) is a finding; loader data never moved is not.
+      if (!isTensorish(ctx, call.receiver!) || loaderDataOnHost(ctx, call.receiver!)) return;
       ctx.report({ start: ctx.sem.rangeOf(hit.node).start, end: ctx.sem.rangeOf(call.node).end });
       return;
     }
     const call = ctx.sem.callOf(hit.node);
     if (!call || (call.qname !== 'numpy.asarray' && call.qname !== 'numpy.array') || !call.args[0]) return;
-    if (!ctx.sem.imports_('torch') || !inDeviceStep(ctx, hit.node) || !isTensorish(ctx, call.args[0])) return;
+    if (!ctx.sem.imports_('torch') || !inDeviceStep(ctx, hit.node) || !isTensorish(ctx, call.args[0]) || loaderDataOnHost(ctx, call.args[0])) return;
     ctx.report(call.node);
   },
 };

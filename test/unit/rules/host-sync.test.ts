@@ -229,6 +229,18 @@ describe('host-sync', () => {
       const bare = loop('b = asarray(loss)').replace('import numpy as np', 'import numpy as np\n    from numpy import asarray');
       assert.deepEqual(at(await findingsOf('NRN354', bare)), [[9, 9]]);
     });
+    it('says .numpy() raises on a device tensor', async () => {
+      const [f] = await findingsOf('NRN354', loop('a = out.detach().numpy()'));
+      assert.match(f.message, /raises TypeError/);
+    });
+    it('does not fire on loader data never moved to the device (it is on the host), or on unknown values', async () => {
+      assert.deepEqual(await findingsOf('NRN354', loop('a = y.numpy()\n        b = np.asarray(y)\n        c = thing.numpy()')), []);
+      const split = 'import torch\nfor batch in loader:\n    images, labels = batch[0], batch[1]\n    images = images.to(device)\n    out = model(images)\n    out.sum().backward()\n    opt.step()\n    ys.append(labels.numpy())\n    zs.append(batch[1].numpy())\n';
+      assert.deepEqual(await findingsOf('NRN354', split), []);
+      // Batches of an MpDeviceLoader are on the device.
+      const mp = loop('a = y.numpy()').replace('import numpy as np', 'import numpy as np\n    import torch_xla.distributed.parallel_loader as pl\n    train_loader = pl.MpDeviceLoader(loader, device)');
+      assert.equal((await findingsOf('NRN354', mp)).length, 1);
+    });
     it('does not fire on numpy arrays, pandas, strings or outside loops', async () => {
       assert.deepEqual(await findingsOf('NRN354', loop('c = np.asarray([1, 2])\n        d = df.values\n        s = "x.numpy()"')), []);
       assert.deepEqual(await findingsOf('NRN354', 'import torch\ny = model(x).detach().numpy()\n'), []);

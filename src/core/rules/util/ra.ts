@@ -351,6 +351,17 @@ function boundToTensor(ctx: RuleContext, e: Node, depth: number): boolean {
   return ctx.sem.assignmentsOf(key, e).some((r) => !(r.startIndex <= e.startIndex && e.endIndex <= r.endIndex) && isTensorish(ctx, r, depth + 1));
 }
 
+/**
+ * Data drawn from a plain loader and never moved: `y.numpy()` in `for x, y in loader:`, `batch[1]`. It is on
+ * the host (only a file that uses an `MpDeviceLoader`/`ParallelLoader` gets device batches from its loader).
+ */
+export function loaderDataOnHost(ctx: RuleContext, expr: Node): boolean {
+  if (/\b(?:MpDeviceLoader|ParallelLoader)\b/.test(ctx.text)) return false;
+  let e = unparen(expr);
+  for (let i = 0; i < 8 && e.type === 'subscript'; i++) e = unparen(e.childForFieldName('value') ?? e);
+  return e.type === 'identifier' && ctx.sem.assignmentsOf(e.text, e).length === 0 && isLoaderBatch(ctx, e);
+}
+
 /** `x` in `for x, y in train_loader:` (a batch drawn from a DataLoader). */
 function isLoaderBatch(ctx: RuleContext, id: Node): boolean {
   for (const p of ctx.sem.forLoopsAround(id)) {
