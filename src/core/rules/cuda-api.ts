@@ -81,6 +81,20 @@ const RUNTIME: Record<string, CudaApi> = {
   list_gpu_processes: { severity: 'error', effect: 'needs NVML and a CUDA device', xla: 'use `neuron-top`', native: 'use `neuron-top`' },
 };
 
+/** The file imports from `torch.cuda` by name (`from torch.cuda import synchronize`, `import torch.cuda as tc`, `from torch import cuda`). */
+const importsTorchCuda = perText((t) => /\bfrom[ \t]+torch\.cuda\b|\bimport[ \t]+torch\.cuda[ \t]+as\b|\bfrom[ \t]+torch[ \t]+import[^\n]*\bcuda\b/.test(t));
+
+/** Text-only: `cuda.` precedes `start` (blanks, line breaks and `\` aside), as in `torch.cuda.init()`. */
+function afterCudaDot(t: string, start: number): boolean {
+  let i = start - 1;
+  const blank = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 92;
+  while (i >= 0 && blank(t.charCodeAt(i))) i--;
+  if (t.charCodeAt(i) !== 46) return false; // .
+  i--;
+  while (i >= 0 && blank(t.charCodeAt(i))) i--;
+  return i >= 3 && t.startsWith('cuda', i - 3) && !/\w/.test(t[i - 4] ?? '');
+}
+
 const runtimeApis: Rule = {
   id: 'NRN151',
   name: 'cuda-runtime-api',
@@ -95,6 +109,8 @@ const runtimeApis: Rule = {
   source: 'NRN-PT-003',
   stackNote: 'Replacements differ: `torch_xla.*` on xla, `torch.accelerator.*` on native.',
   triggers: Object.keys(RUNTIME),
+  // Common words (`init`, `temperature`, `Event`, `stream`): only `cuda.<word>` or a name imported from torch.cuda can resolve there.
+  gate: (text, start) => afterCudaDot(text, start) || importsTorchCuda(text),
   visit(hit, ctx) {
     if (hit.inString) return;
     const q = qnameAt(ctx.sem, hit.node);

@@ -4,7 +4,7 @@ import type { Node } from 'web-tree-sitter';
 import type { RuleContext } from './api';
 import type { CallInfo } from '../semantic/semantic';
 import { DOCS } from './util/docs';
-import { attributeAt, calledAt, isAttributeText, isCalledText, isMethodCallText, methodCallAt } from './util/nodes';
+import { attributeAt, calledAcrossLinesAt, calledAt, isAttributeText, isCalledText, isMethodCallText, methodCallAt } from './util/nodes';
 import { perText } from '../text';
 import { RA_DOCS, alreadyOnHost, inPeriodicBlock, isForeignArray, isTensorish, loaderDataOnHost, methodClass, unparen } from './util/ra';
 
@@ -149,7 +149,9 @@ const numpyInLoop: Rule = {
     false,
   ),
   triggers: ['numpy', 'asarray', 'array'],
-  gate: undefined, // `asarray(t)` may be imported bare, and `.numpy()` is found through the tree
+  // `.numpy(` as a method call; `asarray(` / `array(` called, bare too (`from numpy import asarray`). The
+  // `np` of `import numpy as np` arrives as `numpy` on every `np.…`: none of those is a `.numpy()` call.
+  gate: (text, start, end, word) => (word === 'numpy' ? methodCallAt(text, start, end) : calledAcrossLinesAt(text, end)),
   visit(hit, ctx) {
     if (hit.inString) return;
     if (hit.word === 'numpy') {

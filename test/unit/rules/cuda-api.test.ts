@@ -3,6 +3,10 @@ import { at, findingsOf } from '../helpers';
 
 describe('cuda-api', () => {
   describe('NRN151 torch.cuda runtime APIs', () => {
+    it('finds cuda.<api> across a line break and names imported from torch.cuda (the text gate keeps them)', async () => {
+      const f = await findingsOf('NRN151', 'import torch\nx = (torch.cuda\n     .synchronize())\nfrom torch.cuda import init as cuda_init\ncuda_init()\nimport torch.cuda as tc\ntc.temperature()\nevent = threading.Event()\n');
+      assert.deepEqual(at(f), [[2, 6], [5, 1], [7, 1]]);
+    });
     it('fires on synchronize, memory stats, set_device and streams, at the callee, with per-API severity', async () => {
       const f = await findingsOf('NRN151', `
         import torch
