@@ -51,20 +51,11 @@ const gpuPlatform: Rule = {
     if (call.qname === 'jax.default_backend') {
       let n: Node = call.node;
       while (n.parent?.type === 'parenthesized_expression') n = n.parent;
-      const cmp = n.parent;
-      if (cmp?.type !== 'comparison_operator') return;
-      for (const side of cmp.namedChildren) {
-        if (!side || side.startIndex === n.startIndex) continue;
-        for (const s of stringsOf(ctx.sem, side)) {
-          if (GPU_PLATFORMS.has(s.value)) {
-            ctx.report(s.node, {
-              severity: 'warning',
-              message: `\`jax.default_backend()\` is "neuron" on Trainium/Inferentia, so this comparison with "${s.value}" is never true there. Compare with "neuron".`,
-              data: { replacement: 'neuron' },
-            });
-          }
-        }
-      }
+      // The backend kept in a name (`backend = jax.default_backend()`, or a walrus) is compared where it is used.
+      const holder = n.parent?.type === 'assignment' || n.parent?.type === 'named_expression' ? n.parent : null;
+      const name = holder?.type === 'assignment' ? holder.childForFieldName('left') : holder?.childForFieldName('name');
+      const compared = name?.type === 'identifier' ? [holder!, ...ctx.sem.usesOf(name.text, holder ?? undefined, 20).filter((u) => u.id !== name.id)] : [n];
+      for (const use of compared) backendComparison(ctx, use);
       return;
     }
     const spec = PLATFORM_ARG[call.qname];
@@ -267,6 +258,43 @@ const nkiCall: Rule = {
     if (ctx.sem.callOf(hit.node)?.qname === 'jax_neuronx.nki_call') ctx.report(hit.node);
   },
 };
+
+/** Report the GPU platform names `use` (the default backend) is compared with: `== "gpu"`, `in ("gpu", "cuda")`, `not in {"gpu", "cpu"}`. */
+function backendComparison(ctx: RuleContext, use: Node): void {
+  let n = use;
+  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+  const cmp = n.parent;
+  if (cmp?.type !== 'comparison_operator' || cmp.namedChildren.length !== 2) return;
+  const ops = cmp.children.filter((k) => !k.isNamed).map((k) => k.type).join(' ');
+  for (const side of cmp.namedChildren) {
+    if (!side || side.startIndex === n.startIndex) continue;
+    const members = side.type === 'set' || side.type === 'tuple' || side.type === 'list' ? side.namedChildren : [side];
+    // A test that already names "neuron" (`in ("gpu", "neuron")`) handles Neuron.
+    if (members.some((m) => stringsOf(ctx.sem, m).some((s) => s.value === 'neuron'))) continue;
+    // `!= "gpu"` / `not in {"gpu", "cpu"}` is true on Neuron: that matters when its branch raises.
+    const negated = ops === 'not in' || ops === '!=';
+    if (negated && !raisesWhenTrue(cmp)) continue;
+    // One finding per test (at its first GPU name): one fix adds or names "neuron".
+    const s = members.flatMap((m) => stringsOf(ctx.sem, m)).find((x) => GPU_PLATFORMS.has(x.value));
+    if (!s) continue;
+    ctx.report(s.node, {
+      severity: negated ? 'error' : 'warning',
+      message: negated
+        ? `\`jax.default_backend()\` is "neuron" on Trainium/Inferentia, so this test against "${s.value}" is true there and the code raises. Accept "neuron".`
+        : `\`jax.default_backend()\` is "neuron" on Trainium/Inferentia, so this comparison with "${s.value}" is never true there. Compare with "neuron".`,
+      data: { replacement: 'neuron' },
+    });
+  }
+}
+
+/** `cond` is (a parenthesised) `if` condition whose body starts with `raise`. */
+function raisesWhenTrue(cond: Node): boolean {
+  let c = cond;
+  while (c.parent?.type === 'parenthesized_expression') c = c.parent;
+  const st = c.parent;
+  if ((st?.type !== 'if_statement' && st?.type !== 'elif_clause') || st.childForFieldName('condition')?.id !== c.id) return false;
+  return st.childForFieldName('consequence')?.namedChildren.find((k) => k.type !== 'comment')?.type === 'raise_statement';
+}
 
 /** A GPU-backend test (`backend == "gpu"`, `platform in ("gpu", "cuda")`), not negated. */
 const GPU_TEST = /(?:==\s*|\bin\s*[[({][^\])}]*)["'](?:gpu|cuda)["']|["'](?:gpu|cuda)["']\s*==/;

@@ -200,6 +200,11 @@ describe('fix engine: `if torch.cuda.is_available():` device choice', () => {
     const native = await fixText(src, 'native');
     assert.equal(native.text, 'import torch\n\ndev = "neuron:{}".format(rank)\nx = torch.zeros(1).to(dev)\ny = torch.ones(1).to("neuron:%d" % rank)\n');
   });
+  it('NRN701: a raising backend guard accepts "neuron" (added to a collection, named in a !=); an == test is a quick fix only', async () => {
+    const src = 'import jax\nif jax.default_backend() not in ("gpu", "cuda"):\n    raise RuntimeError()\nif jax.default_backend() != "gpu":\n    raise RuntimeError()\nif jax.default_backend() == "gpu":\n    pass\n';
+    const r = await fixText(src, 'xla');
+    assert.equal(r.text, 'import jax\nif jax.default_backend() not in ("neuron", "gpu", "cuda"):\n    raise RuntimeError()\nif jax.default_backend() != "neuron":\n    raise RuntimeError()\nif jax.default_backend() == "gpu":\n    pass\n');
+  });
   it('keeps a device object an object (torch_xla.device()), inside a function too', async () => {
     const src = `import torch\n\ndef setup():\n${ifElse('torch.device("cuda:0")', "torch.device('cpu')", '    ')}\n    return device\n`;
     const r = await fixText(src, 'xla');

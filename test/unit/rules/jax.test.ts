@@ -45,7 +45,26 @@ describe('jax', () => {
         if backend != "gpu":
             h = jax.devices("gpu")
       `);
-      assert.deepEqual(at(f), [[7, 21]]);
+      // The lookups on lines 3 and 5 are skipped; the comparisons themselves are reported (never true on Neuron).
+      assert.deepEqual(f.map((x) => [x.range.start.line + 1, x.range.start.character + 1, x.severity]), [[3, 43, 'warning'], [4, 16, 'warning'], [7, 21, 'error']]);
+    });
+    it('follows the backend through a name or a walrus; a negated test is an error only when its branch raises', async () => {
+      const f = await findingsOf('NRN701', `
+        import jax
+        if (backend := jax.default_backend()) not in {"gpu", "cpu"}:
+            raise NotImplementedError(backend)
+        b2 = jax.default_backend()
+        if b2 == "gpu":
+            pass
+        if jax.default_backend() != "cuda":
+            x = 1
+        if jax.default_backend() in ("tpu", "neuron", "gpu"):
+            pass
+        if jax.default_backend() != "gpu":
+            raise RuntimeError("needs a GPU")
+      `);
+      assert.deepEqual(f.map((x) => [x.range.start.line + 1, x.range.start.character + 1, x.severity]), [[2, 47, 'error'], [5, 10, 'warning'], [11, 29, 'error']]);
+      assert.match(f[0].message, /is true there and the code raises/);
     });
   });
 

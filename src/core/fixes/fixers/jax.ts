@@ -9,7 +9,21 @@ export const jaxGpuDevices: Fixer = {
   rules: ['NRN701'],
   categories: ['jax'],
   plan(f, cx): FixOutcome {
-    const call = cx.callAround(cx.nodeAt(f.range));
+    // A platform name the default backend is compared with (`jax.default_backend() == "gpu"`): name "neuron" instead.
+    const at = cx.nodeAt(f.range);
+    const str = at?.type === 'string' ? at : at?.parent?.type === 'string' ? at.parent : null;
+    const holder = str?.parent && ['set', 'tuple', 'list'].includes(str.parent.type) ? str.parent.parent : str?.parent;
+    if (str && holder?.type === 'comparison_operator' && f.data?.replacement === 'neuron' && GPU.test(cx.str(str) ?? '')) {
+      const q = cx.quoteOf(str);
+      // A guard that raises off the GPU (`!= "gpu": raise`) is safe to widen; sending Neuron into a GPU branch (`== "gpu"`) is the user's call.
+      const safe = f.severity === 'error';
+      // In a collection (`not in {"gpu", "cpu"}`) "neuron" joins the accepted backends; GPUs keep working.
+      if (str.parent && ['set', 'tuple', 'list'].includes(str.parent.type)) {
+        return { title: 'Accept the "neuron" backend too', edits: [{ start: str.startIndex, end: str.startIndex, text: `${q}neuron${q}, ` }], safe };
+      }
+      return { title: 'Test for the "neuron" backend', edits: [{ start: str.startIndex, end: str.endIndex, text: `${q}neuron${q}` }], safe };
+    }
+    const call = cx.callAround(at);
     if (!call) return null;
     const info = cx.sem.call(call);
     if (!info.qname || !DEVICE_QUERIES.test(info.qname)) return null;
