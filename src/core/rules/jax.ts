@@ -140,6 +140,12 @@ const TRACED_BY = ['jit', 'pmap', 'pjit', 'filter_jit', 'shard_map', 'scan', 'wh
 
 /** True when `node` is inside a function that JAX traces: decorated with jit/pmap, or passed to jit or a lax control-flow primitive. */
 function inTracedFunction(ctx: RuleContext, node: Node): boolean {
+  // A lambda handed to jit or a lax primitive (`lax.cond(p, lambda d: jax.debug.callback(f, d), …)`) is traced.
+  for (let p = node.parent; p && p.type !== 'function_definition' && p.type !== 'module'; p = p.parent) {
+    if (p.type !== 'lambda' || p.parent?.type !== 'argument_list' || p.parent.parent?.type !== 'call') continue;
+    const q = ctx.sem.call(p.parent.parent).qname ?? '';
+    if (q.startsWith('jax.') && TRACED_BY.includes(q.slice(q.lastIndexOf('.') + 1))) return true;
+  }
   for (const fn of enclosingFunctions(node)) {
     if (decoratorsOf(fn).some((d) => JIT_DECORATOR.test(d.text))) return true;
     const name = fn.childForFieldName('name')?.text;

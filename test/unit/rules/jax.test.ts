@@ -140,6 +140,16 @@ describe('jax', () => {
       `);
       assert.deepEqual(at(f), [[2, 43], [5, 15], [6, 13], [7, 12], [9, 15]]);
     });
+    it('fires on a jax.debug callback in a lambda handed to lax.cond / jax.jit, not in a lambda handed elsewhere', async () => {
+      const f = await findingsOf('NRN704', `
+        import jax
+        def step(p, d):
+            return jax.lax.cond(p, lambda d: jax.debug.callback(show, d), lambda d: None, d)
+        f = jax.jit(lambda x: jax.debug.print("{}", x))
+        later = sorted(xs, key=lambda x: jax.debug.print("{}", x))
+      `);
+      assert.deepEqual(at(f), [[3, 48], [4, 33]]);
+    });
     it('ignores jax.debug.print outside traced code, builtin print, and user callbacks', async () => {
       const f = await findingsOf('NRN704', `
         import jax
