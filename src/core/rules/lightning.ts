@@ -130,6 +130,19 @@ const precision: Rule = {
 const CUDA_STRATEGY = /^(?:ddp|fsdp|deepspeed|dp$|horovod)/;
 const STRATEGY_CLASSES = /^(?:DDP|DDPSpawn|FSDP|DeepSpeed|DataParallel)Strategy$/;
 
+/** `name` is a class defined in this file whose bases include a Lightning DDP/FSDP/DeepSpeed strategy. */
+function subclassesCudaStrategy(ctx: RuleContext, name: string): boolean {
+  if (!/^\w+$/.test(name)) return false;
+  const bases = new RegExp(`^[ \\t]*class[ \\t]+${name}[ \\t]*\\(([^)]*)\\)`, 'm').exec(ctx.text)?.[1];
+  if (!bases) return false;
+  return bases.split(',').some((b) => {
+    const base = b.trim();
+    const q = ctx.sem.imports.find((i) => i.local === base.split('.')[0])?.qname;
+    const full = q ? q + base.slice(base.split('.')[0].length) : null;
+    return !!full && LIGHTNING.some((l) => full.startsWith(l + '.')) && STRATEGY_CLASSES.test(full.slice(full.lastIndexOf('.') + 1));
+  });
+}
+
 const strategy: Rule = {
   id: 'NRN259',
   name: 'lightning-cuda-strategy',
@@ -154,6 +167,8 @@ const strategy: Rule = {
     const k = lightningKwarg(ctx, hit.node);
     if (!k) return;
     for (const v of options(ctx, k.value)) if (v.kind === 'str' && CUDA_STRATEGY.test(v.value) && !guardedByCudaCheck(ctx, v.node)) ctx.report(v.node, usedAt(ctx, v, k));
+    // `strategy=MultiModelDDPStrategy()`: a class of this file built on a Lightning DDP/FSDP/DeepSpeed strategy.
+    if (hit.word === 'strategy' && k.value.type === 'call' && !guardedByCudaCheck(ctx, k.value) && subclassesCudaStrategy(ctx, ctx.sem.call(k.value).func.text)) ctx.report(k.value);
   },
 };
 

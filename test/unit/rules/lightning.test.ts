@@ -114,6 +114,19 @@ describe('lightning', () => {
       assert.deepEqual(at(f), [[3, 21], [4, 21], [5, 21], [6, 21]]);
       assert.equal(f[0].severity, 'error');
     });
+    it('fires on a class of the file built on a Lightning DDP strategy, not on other user strategies', async () => {
+      const f = await findingsOf('NRN259', `
+        import lightning as L
+        from lightning.pytorch.strategies import DDPStrategy, Strategy
+        class MultiModelDDPStrategy(DDPStrategy):
+            pass
+        class MyStrategy(Strategy):
+            pass
+        L.Trainer(strategy=MultiModelDDPStrategy())
+        L.Trainer(strategy=MyStrategy())
+      `);
+      assert.deepEqual(at(f), [[7, 20]]);
+    });
     it('fires on Lightning 1.x accelerator="ddp" / "ddp_spawn"', async () => {
       const f = await findingsOf('NRN259', `
         import pytorch_lightning as pl
