@@ -128,7 +128,7 @@ const precision: Rule = {
 
 /** DDP / FSDP / DeepSpeed strategies, by registry name (`"ddp"`, `"ddp_spawn"`, `"fsdp"`, `"deepspeed_stage_2"`, …). */
 const CUDA_STRATEGY = /^(?:ddp|fsdp|deepspeed|dp$|horovod)/;
-const STRATEGY_CLASSES = /^(?:DDP|DDPSpawn|FSDP|DeepSpeed|DataParallel)Strategy$/;
+const STRATEGY_CLASSES = /^(?:DDP|DDPSpawn|MultiModelDDP|FSDP|DeepSpeed|DataParallel)Strategy$/;
 
 /** `name` is a class defined in this file whose bases include a Lightning DDP/FSDP/DeepSpeed strategy. */
 function subclassesCudaStrategy(ctx: RuleContext, name: string): boolean {
@@ -156,7 +156,7 @@ const strategy: Rule = {
   stackNote: 'Off on native TorchNeuron: Lightning there is not covered by the Neuron documentation this rule comes from.',
   requires: LIGHTNING,
   // `accelerator="ddp"` is how Lightning 1.x named the DDP strategy.
-  triggers: ['strategy', 'accelerator', 'DDPStrategy', 'DDPSpawnStrategy', 'FSDPStrategy', 'DeepSpeedStrategy', 'DataParallelStrategy'],
+  triggers: ['strategy', 'accelerator', 'DDPStrategy', 'DDPSpawnStrategy', 'MultiModelDDPStrategy', 'FSDPStrategy', 'DeepSpeedStrategy', 'DataParallelStrategy'],
   visit(hit, ctx) {
     if (hit.inString) return;
     if (hit.word !== 'strategy' && hit.word !== 'accelerator') {

@@ -110,8 +110,10 @@ describe('lightning', () => {
         pl.Trainer(strategy="deepspeed_stage_2")
         pl.Trainer(strategy="fsdp")
         pl.Trainer(strategy=DDPStrategy(find_unused_parameters=True))
+        from lightning.pytorch.strategies.ddp import MultiModelDDPStrategy
+        pl.Trainer(strategy=MultiModelDDPStrategy())
       `);
-      assert.deepEqual(at(f), [[3, 21], [4, 21], [5, 21], [6, 21]]);
+      assert.deepEqual(at(f), [[3, 21], [4, 21], [5, 21], [6, 21], [8, 21]]);
       assert.equal(f[0].severity, 'error');
     });
     it('fires on a class of the file built on a Lightning DDP strategy, not on other user strategies', async () => {
