@@ -246,7 +246,8 @@ const optimKw: Rule = {
 };
 
 function isTrainerClass(q: string | null): boolean {
-  return isFrom(q, 'transformers', /^(Seq2Seq)?Trainer$/) || isFrom(q, 'trl', /Trainer$/) || isFrom(q, 'optimum.neuron', /^Neuron(SFT)?Trainer$/);
+  // TRL trainers with no Neuron counterpart are NRN812's: "NeuronTrainer does not evaluate" is no advice for them.
+  return isFrom(q, 'transformers', /^(Seq2Seq)?Trainer$/) || (isFrom(q, 'trl', /Trainer$/) && !isFrom(q, 'trl', UNSUPPORTED_TRL)) || isFrom(q, 'optimum.neuron', /^Neuron(SFT)?Trainer$/);
 }
 
 const EVAL_ARGS = ['do_eval', 'eval_strategy', 'evaluation_strategy'];
@@ -348,6 +349,8 @@ const sftConfig = replaceClass({
 
 const UNSUPPORTED_TRL = /^(DPO|ORPO|GRPO|PPO|KTO|CPO|Reward|RLOO|OnlineDPO|XPO|Nash|BCO|GKD|PRM)Trainer$/;
 
+const GRPO_MESSAGE = 'Optimum Neuron 0.4.0 has no Neuron GRPO trainer; later optimum-neuron releases add `NeuronGRPOTrainer` with `NeuronGRPOConfig` (from `optimum.neuron`). Upgrade optimum-neuron and use them; the stock TRL `GRPOTrainer` does not train on Trainium.';
+
 const trlUnsupported: Rule = {
   id: 'NRN812',
   name: 'trl-unsupported-trainer',
@@ -355,7 +358,7 @@ const trlUnsupported: Rule = {
   severity: XLA_ONLY,
   title: 'TRL trainers without a Neuron counterpart (DPO, ORPO, GRPO, PPO, …)',
   message: 'Optimum Neuron 0.4.x has no Neuron version of this TRL trainer (`NeuronORPOTrainer` existed up to 0.3.0 and was removed in 0.4.0). Only `NeuronSFTTrainer` is available.',
-  why: 'The 0.4.0 `optimum.neuron` package exports `NeuronTrainer` and `NeuronSFTTrainer` only; ORPO was dropped and DPO/GRPO/PPO never existed.',
+  why: 'The 0.4.0 `optimum.neuron` package exports `NeuronTrainer` and `NeuronSFTTrainer` only; ORPO was dropped and DPO/PPO never existed. GRPO is the exception: optimum-neuron after 0.4.0 exports `NeuronGRPOTrainer` and `NeuronGRPOConfig`.',
   fix: 'Pin `optimum-neuron==0.3.0` (with its SDK) for ORPO, or use SFT; otherwise this training method is not available on Trainium through Optimum Neuron.',
   docs: QUICKSTART,
   source: 'NRN-HF-005',
@@ -365,7 +368,9 @@ const trlUnsupported: Rule = {
     if (hit.inString) return;
     if (!isFrom(qnameAt(ctx.sem, hit.node), 'trl', UNSUPPORTED_TRL)) return;
     const use = classUse(ctx, hit.node);
-    if (use && use.kind !== 'from_pretrained') ctx.report(hit.node);
+    if (!use || use.kind === 'from_pretrained') return;
+    // GRPO came back after 0.4.0: optimum-neuron's main branch exports NeuronGRPOTrainer and NeuronGRPOConfig.
+    ctx.report(hit.node, hit.word === 'GRPOTrainer' ? { message: GRPO_MESSAGE } : undefined);
   },
 };
 

@@ -259,6 +259,13 @@ describe('optimum-neuron', () => {
     it('fires on DPO/GRPO trainers', async () => {
       const f = await findingsOf('NRN812', 'from trl import DPOTrainer, GRPOTrainer\nt = DPOTrainer(model=m)\ng = GRPOTrainer(model=m)\n');
       assert.deepEqual(at(f), [[2, 5], [3, 5]]);
+      assert.match(f[0].message, /no Neuron version/);
+      assert.match(f[1].message, /NeuronGRPOTrainer/, 'GRPO has a Neuron trainer after 0.4.0');
+    });
+    it('leaves evaluation on these trainers to NRN812 (NRN808 would advise a NeuronTrainer they cannot become)', async () => {
+      const src = 'from trl import RewardTrainer, SFTTrainer\nt = RewardTrainer(model=m, eval_dataset=ds)\nt.evaluate()\ns = SFTTrainer(model=m, eval_dataset=ds)\n';
+      assert.deepEqual(at(await findingsOf('NRN808', src)), [[4, 25]]);
+      assert.deepEqual(at(await findingsOf('NRN812', src)), [[2, 5]]);
     });
     it('ignores a user DPOTrainer', async () => {
       const f = await findingsOf('NRN812', 'class DPOTrainer:\n    pass\nt = DPOTrainer()\n');
