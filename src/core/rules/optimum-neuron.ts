@@ -652,10 +652,12 @@ const argParser: Rule = {
   id: 'NRN820',
   name: 'hf-argument-parser',
   category: 'optimum-neuron',
-  severity: XLA_WARN,
+  // Info: once NRN802 has swapped in `NeuronTrainingArguments`, the stock parser reads it (Optimum Neuron's own
+  // examples use it); the Neuron parser is optional.
+  severity: { xla: 'info', native: 'off' },
   title: '`HfArgumentParser` instead of `NeuronHfArgumentParser`',
-  message: 'Use `NeuronHfArgumentParser` (from `optimum.neuron`) to parse `NeuronTrainingArguments`.',
-  why: 'Optimum Neuron ships its own argument parser for its training-argument dataclasses (`optimum.neuron.hf_argparser`).',
+  message: 'Optional: `NeuronHfArgumentParser` (from `optimum.neuron`) is Optimum Neuron\'s parser for its argument dataclasses. The stock `HfArgumentParser` also reads `NeuronTrainingArguments` once they replace `TrainingArguments` (NRN802).',
+  why: 'Optimum Neuron ships its own argument parser for its training-argument dataclasses (`optimum.neuron.hf_argparser`); its own training examples parse `NeuronTrainingArguments` with the stock `HfArgumentParser`, so the switch is optional.',
   fix: '`from optimum.neuron import NeuronHfArgumentParser`.',
   docs: QUICKSTART,
   source: 'NRN-HF-015',

@@ -423,7 +423,9 @@ describe('optimum-neuron', () => {
         parser = HfArgumentParser((ModelArguments, TrainingArguments))
         model = get_peft_model(model, LoraConfig(r=8))
       `;
-      assert.deepEqual(at(await findingsOf('NRN820', code)), [[4, 10]]);
+      const parser = await findingsOf('NRN820', code);
+      assert.deepEqual(at(parser), [[4, 10]]);
+      assert.equal(parser[0].severity, 'info', 'optional: the stock parser reads NeuronTrainingArguments');
       const f = await findingsOf('NRN819', code);
       assert.deepEqual(at(f), [[5, 9]]);
       assert.equal(f[0].severity, 'warning');
