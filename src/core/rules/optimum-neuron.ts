@@ -252,6 +252,18 @@ function isTrainerClass(q: string | null): boolean {
 
 const EVAL_ARGS = ['do_eval', 'eval_strategy', 'evaluation_strategy'];
 
+/** `do_eval` / `do_predict` when `node` runs only under `if …do_eval:` (or `…do_predict`), else null. */
+function evalFlagAround(node: Node): string | null {
+  for (let child = node, p = node.parent; p && p.type !== 'function_definition' && p.type !== 'module'; child = p, p = p.parent) {
+    if ((p.type === 'if_statement' || p.type === 'elif_clause') && same(p.childForFieldName('consequence'), child)) {
+      const cond = p.childForFieldName('condition')?.text ?? '';
+      const m = /\b(do_eval|do_predict)\b/.exec(cond);
+      if (m && !/\bnot\b/.test(cond)) return m[1];
+    }
+  }
+  return null;
+}
+
 const evaluation: Rule = {
   id: 'NRN808',
   name: 'trainer-evaluation',
@@ -275,8 +287,12 @@ const evaluation: Rule = {
       if (!call || !recv) return;
       const built = ctx.sem.assignmentsOf(recv, call.node).some((r) => r.type === 'call' && isTrainerClass(ctx.sem.call(r).qname));
       if (!built) return;
+      const flag = evalFlagAround(call.node);
       ctx.report(call.func, {
-        message: `\`${call.func.text}()\` raises on NeuronTrainer (evaluate and predict are not supported). Evaluate the saved checkpoints in a separate script, e.g. with a compiled inference model.`,
+        message: flag
+          ? `\`${call.func.text}()\` runs only when \`${flag}\` is set, which \`NeuronTrainingArguments\` rejects, so once ported this branch is dead (NeuronTrainer cannot evaluate or predict). Remove it, or evaluate the saved checkpoints in a separate script.`
+          : `\`${call.func.text}()\` raises on NeuronTrainer (evaluate and predict are not supported). Evaluate the saved checkpoints in a separate script, e.g. with a compiled inference model.`,
+        severity: flag ? 'info' : undefined,
         fixable: false, // the port leaves a TODO above the call; deciding where evaluation goes is the user's
       });
       return;
@@ -288,7 +304,9 @@ const evaluation: Rule = {
     if (!call) return;
     if (hit.word === 'eval_dataset' || hit.word === 'compute_metrics') {
       if (!isTrainerClass(call.qname) || value.type === 'none') return;
-      ctx.report(kw, { data: { remove: true } });
+      // `eval_dataset=ds["validation"] if training_args.do_eval else None`: None once do_eval is gone.
+      const flag = value.type === 'conditional_expression' ? /\b(do_eval|do_predict)\b/.exec(value.namedChildren[1]?.text ?? '')?.[1] : undefined;
+      ctx.report(kw, flag ? { severity: 'info', message: `\`${hit.word}\` is set only with \`${flag}\`, which \`NeuronTrainingArguments\` rejects, so once ported it is None. Remove it (NeuronTrainer does not evaluate).`, data: { remove: true } } : { data: { remove: true } });
       return;
     }
     if (!argsClass(call.qname)) return;

@@ -209,6 +209,19 @@ describe('optimum-neuron', () => {
       assert.match(f[0].message, /trainer\.evaluate\(\)` raises on NeuronTrainer/);
       assert.ok(f.every((x) => !x.fixable), 'no automatic fix for the calls');
     });
+    it('is info when evaluation is gated by do_eval / do_predict (dead once ported)', async () => {
+      const f = await findingsOf('NRN808', `
+        from transformers import Trainer
+        trainer = Trainer(model=m, eval_dataset=ds["validation"] if training_args.do_eval else None)
+        if training_args.do_eval:
+            metrics = trainer.evaluate()
+        if training_args.do_predict:
+            trainer.predict(test_ds)
+        trainer.evaluate()
+      `);
+      assert.deepEqual(f.map((x) => [x.range.start.line + 1, x.severity]), [[2, 'info'], [4, 'info'], [6, 'info'], [7, 'error']]);
+      assert.match(f[1].message, /runs only when `do_eval` is set/);
+    });
     it('ignores evaluate()/predict() of other objects', async () => {
       const f = await findingsOf('NRN808', `
         from transformers import Trainer
