@@ -321,6 +321,38 @@ const evaluation: Rule = {
   },
 };
 
+const resume: Rule = {
+  id: 'NRN824',
+  name: 'trainer-resume-from-checkpoint',
+  category: 'optimum-neuron',
+  severity: XLA_ONLY,
+  title: '`trainer.train(resume_from_checkpoint=…)`: NeuronTrainer cannot resume',
+  message: '`NeuronTrainer.train(resume_from_checkpoint=…)` raises ValueError ("`resume_from_checkpoint` is not supported by the NeuronTrainer.") for anything but None or False. Start from the saved weights instead: load the checkpoint as the model and train from there.',
+  why: 'Optimum Neuron 0.4.x `NeuronTrainer.train` rejects `resume_from_checkpoint` unless it is None or False (its tests check the ValueError). A value that is None on a fresh run fails only when the run is resumed.',
+  fix: 'Drop `resume_from_checkpoint`; to continue a run, load the checkpoint directory as the model (`from_pretrained(checkpoint_dir)`) and train again.',
+  docs: QUICKSTART,
+  source: 'NRN-HF-001',
+  stackNote: NATIVE_NOTE,
+  triggers: ['resume_from_checkpoint'],
+  visit(hit, ctx) {
+    if (hit.inString) return;
+    const kw = keywordArgOf(hit.node);
+    const value = kw?.childForFieldName('value');
+    if (!kw || !value) return;
+    const call = ctx.sem.argumentOf(value)?.call;
+    if (call?.method !== 'train' || !call.receiver) return;
+    const recv = ctx.sem.dottedName(call.receiver);
+    if (!recv || !ctx.sem.assignmentsOf(recv, call.node).some((r) => r.type === 'call' && isTrainerClass(ctx.sem.call(r).qname))) return;
+    // A name is None/False only if every assignment says so (constValue drops the assignments it cannot read).
+    const name = value.type === 'identifier' || value.type === 'attribute' ? ctx.sem.dottedName(value) : null;
+    const rhs = name ? ctx.sem.assignmentsOf(name, value) : [];
+    const t = name ? (rhs.length > 0 && rhs.every((r) => r.type === 'none' || r.type === 'false') ? 'false' : 'unknown') : truthy(ctx.sem, value);
+    if (t === 'false') return;
+    // `resume_from_checkpoint=checkpoint` (None unless resuming): it fails on the resumed run only.
+    ctx.report(kw, t === 'true' ? undefined : { severity: 'warning', message: '`NeuronTrainer.train(resume_from_checkpoint=…)` raises ValueError when the value is not None or False, so a resumed run fails (a fresh one, with None, trains). Resume by loading the checkpoint as the model instead.' });
+  },
+};
+
 const tf32 = kwargRule({
   id: 'NRN809',
   name: 'training-args-tf32',
@@ -770,6 +802,6 @@ const autoModelTraining: Rule = {
 };
 
 export const rules: Rule[] = [
-  trainer, trainingArguments, fp16, deepspeedKw, fsdpKw, torchCompileKw, optimKw, evaluation, tf32, sftTrainer, sftConfig, trlUnsupported, seq2seq,
+  trainer, trainingArguments, fp16, deepspeedKw, fsdpKw, torchCompileKw, optimKw, evaluation, resume, tf32, sftTrainer, sftConfig, trlUnsupported, seq2seq,
   accelerator, acceleratorPlugins, pipeline, autoModelInference, diffusersPipeline, peft, argParser, sentenceTransformers, legacyExport, autoModelTraining,
 ];

@@ -268,6 +268,32 @@ describe('optimum-neuron', () => {
     });
   });
 
+  describe('NRN824 resume_from_checkpoint', () => {
+    it('fires on train(resume_from_checkpoint=…) of a trainer built in the file: error when set, warning when it may be None', async () => {
+      const f = await findingsOf('NRN824', `
+        from transformers import Trainer
+        trainer = Trainer(model=m, args=a, train_dataset=ds)
+        trainer.train(resume_from_checkpoint=True)
+        checkpoint = None
+        if last_checkpoint is not None:
+            checkpoint = last_checkpoint
+        trainer.train(resume_from_checkpoint=checkpoint)
+      `);
+      assert.deepEqual(f.map((x) => [x.range.start.line + 1, x.range.start.character + 1, x.severity]), [[3, 15, 'error'], [7, 15, 'warning']]);
+    });
+    it('does not fire on None/False, other objects, or a user Trainer', async () => {
+      const f = await findingsOf('NRN824', `
+        from transformers import Trainer
+        trainer = Trainer(model=m)
+        trainer.train(resume_from_checkpoint=None)
+        trainer.train(resume_from_checkpoint=False)
+        model.train(resume_from_checkpoint=ckpt)
+        args = TrainingArguments(resume_from_checkpoint=ckpt)
+      `);
+      assert.deepEqual(f, []);
+    });
+  });
+
   describe('NRN812 unsupported TRL trainers', () => {
     it('fires on DPO/GRPO trainers', async () => {
       const f = await findingsOf('NRN812', 'from trl import DPOTrainer, GRPOTrainer\nt = DPOTrainer(model=m)\ng = GRPOTrainer(model=m)\n');
