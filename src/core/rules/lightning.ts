@@ -20,12 +20,26 @@ function lightningKwarg(ctx: RuleContext, node: Node): { call: CallInfo; kw: Nod
   const kw = keywordArgOf(node);
   const value = kw?.childForFieldName('value');
   if (!kw || !value) return null;
-  const call = ctx.sem.argumentOf(value)?.call;
+  let call = ctx.sem.argumentOf(value)?.call;
+  // `kwargs = dict(accelerator="gpu", …)` … `Trainer(**kwargs)`: the keywords of the Trainer it is spread into.
+  if (call && !call.qname && call.func.type === 'identifier' && call.func.text === 'dict') call = spreadInto(ctx, call.node) ?? undefined;
   const m = call?.qname ? ENTRY.exec(call.qname) : null;
   if (!call || !m) return null;
   const head = call.func.text.split('.')[0];
   if (isShadowed(ctx, head)) return null;
   return { call, kw, value, entry: m[1] };
+}
+
+/** The call a `name = dict(…)` is spread into with `**name` (the first one, in the same scope), or null. */
+function spreadInto(ctx: RuleContext, dictCall: Node): CallInfo | null {
+  const assign = dictCall.parent;
+  const left = assign?.type === 'assignment' && assign.childForFieldName('right')?.id === dictCall.id ? assign.childForFieldName('left') : null;
+  if (left?.type !== 'identifier') return null;
+  for (const use of ctx.sem.usesOf(left.text, assign!, 20)) {
+    const splat = use.parent;
+    if (splat?.type === 'dictionary_splat' && splat.parent?.type === 'argument_list' && splat.parent.parent?.type === 'call') return ctx.sem.call(splat.parent.parent);
+  }
+  return null;
 }
 
 /** Every constant a value may hold (through variables and `a if c else b`); empty when unknown. */

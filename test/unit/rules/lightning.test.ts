@@ -30,6 +30,16 @@ describe('lightning', () => {
       assert.equal(f[0].severity, 'warning');
       assert.match(f[0].message, /host CPU/);
     });
+    it('reads keywords of a dict(…) spread into the Trainer (Trainer(**kwargs)), not of other dicts', async () => {
+      const f = await findingsOf('NRN110', `
+        import lightning as L
+        trainer_kwargs = dict(accelerator="gpu", devices=2, max_epochs=3)
+        trainer = L.Trainer(**trainer_kwargs)
+        other = dict(accelerator="gpu")
+        run(**other)
+      `);
+      assert.deepEqual(at(f), [[2, 35]]);
+    });
     it('is a warning when the request hangs on CUDA: gpus=torch.cuda.device_count(), or a Trainer built under a CUDA check', async () => {
       const f = await findingsOf('NRN110', `
         import torch
