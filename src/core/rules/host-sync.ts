@@ -48,6 +48,8 @@ const itemInLoop: Rule = {
     if (ctx.sem.isUserObject(call.receiver)) return;
     // Logging every N steps (`if step % 50 == 0:`) is what the message recommends.
     if (!inDeviceStep(ctx, hit.node)) return;
+    // `(labels == 1).sum().item()` with labels from the loader, never moved to the device: host data.
+    if (loaderDataOnHost(ctx, call.receiver)) return;
     ctx.report({ start: ctx.sem.rangeOf(hit.node).start, end: ctx.sem.rangeOf(call.node).end });
   },
 };
@@ -66,6 +68,8 @@ function hostMethod(ctx: RuleContext, node: Node, method: string, requireTensor:
   if (ctx.sem.isUserObject(call.receiver) || isForeignArray(ctx, call.receiver)) return null;
   // `x.cpu().numpy()`: the copy happened at `.cpu()`, which is reported there.
   if (alreadyOnHost(ctx, call.receiver)) return null;
+  // `(y == 1).sum().item()` with `y` from the loader, never moved: host data, no graph to run.
+  if (loaderDataOnHost(ctx, call.receiver)) return null;
   if (requireTensor && !isTensorish(ctx, call.receiver)) {
     // Without numpy/pandas in the file, a `.tolist()` receiver is almost surely a tensor.
     if (ctx.sem.imports_('numpy') || ctx.sem.imports_('pandas') || ctx.sem.imports_('jax') || ctx.sem.imports_('tensorflow')) return null;

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { Target } from '../../../src/core/types';
-import { at, dedent, findingsOf as findingsIn } from '../helpers';
+import { analyze, at, dedent, findingsOf as findingsIn } from '../helpers';
 
 // Host-sync rules report only in files that put tensors on a device; the snippets below are the loops of
 // such a file (the line placing the model comes after them, so line numbers stay those of the snippet).
@@ -217,6 +217,31 @@ describe('host-sync', () => {
       `);
       // \`dev\` is "cuda" or "cpu": on Neuron it is the device, so \`.to(dev)\` uploads (cleanrl's PPO/DQN).
       assert.deepEqual(f, []);
+    });
+  });
+
+  describe('loader data never moved to the device is host data', () => {
+    const src = (extra = '') => `
+      import torch
+      ${extra}
+      for x, y in train_loader:
+          x = x.to(device)
+          loss = model(x).sum()
+          loss.backward()
+          optimizer.step()
+          correct = (y == 1).sum().item()
+          labels = y.tolist()
+          host = y.cpu()
+    `;
+    it('does not report .item() / .tolist() / .cpu() on it', async () => {
+      const f = await analyze(src());
+      assert.deepEqual(f.filter((x) => /^NRN35[1-3]$/.test(x.rule)), []);
+    });
+    it('still reports them when batches arrive on the device (accelerate prepare, MpDeviceLoader) or y is moved', async () => {
+      const prepared = await analyze(src('train_loader = accelerator.prepare(train_loader)'));
+      assert.deepEqual(prepared.filter((x) => /^NRN35[1-3]$/.test(x.rule)).map((x) => x.rule), ['NRN351', 'NRN352', 'NRN353']);
+      const moved = await analyze(src().replace('x = x.to(device)', 'x, y = x.to(device), y.to(device)'));
+      assert.deepEqual(moved.filter((x) => /^NRN35[1-3]$/.test(x.rule)).map((x) => x.rule), ['NRN351', 'NRN352', 'NRN353']);
     });
   });
 

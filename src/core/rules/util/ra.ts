@@ -353,13 +353,40 @@ function boundToTensor(ctx: RuleContext, e: Node, depth: number): boolean {
 
 /**
  * Data drawn from a plain loader and never moved: `y.numpy()` in `for x, y in loader:`, `batch[1]`. It is on
- * the host (only a file that uses an `MpDeviceLoader`/`ParallelLoader` gets device batches from its loader).
+ * the host (a file with an `MpDeviceLoader`/`ParallelLoader`, or whose loaders accelerate/Fabric prepare, gets
+ * device batches).
  */
 export function loaderDataOnHost(ctx: RuleContext, expr: Node): boolean {
-  if (/\b(?:MpDeviceLoader|ParallelLoader)\b/.test(ctx.text)) return false;
-  let e = unparen(expr);
-  for (let i = 0; i < 8 && e.type === 'subscript'; i++) e = unparen(e.childForFieldName('value') ?? e);
-  return e.type === 'identifier' && ctx.sem.assignmentsOf(e.text, e).length === 0 && isLoaderBatch(ctx, e);
+  // Device loaders, and frameworks that move batches for you (accelerate's `prepare`, Fabric's `setup_dataloaders`).
+  if (/\b(?:MpDeviceLoader|ParallelLoader)\b|\b(?:prepare|prepare_data_loader|setup_dataloaders)\s*\(/.test(ctx.text)) return false;
+  return hostLoaderValue(ctx, expr, 0);
+}
+
+/** Computed from host loader data alone: `y`, `batch[1]`, `(y == 1).sum()`, `y.float().mean()` (literals aside). */
+function hostLoaderValue(ctx: RuleContext, expr: Node, depth: number): boolean {
+  if (depth > 6) return false;
+  const e = unparen(expr);
+  switch (e.type) {
+    case 'identifier':
+      // Never rebound: no assignment, and no line with the name left of an `=` (tuple targets such as
+      // `x, y = x.to(device), y.to(device)` are not in the assignment index).
+      return ctx.sem.assignmentsOf(e.text, e).length === 0 && !new RegExp(`(?:^|[^\\w.])${e.text}\\b[^\\n=]*=(?!=)`, 'm').test(ctx.text) && isLoaderBatch(ctx, e);
+    case 'subscript':
+      return hostLoaderValue(ctx, e.childForFieldName('value') ?? e, depth + 1);
+    case 'call': {
+      const c = ctx.sem.call(e);
+      // Tensor methods keep the data where it is; `.to(…)` / `.cuda()` may move it.
+      return !c.qname && !!c.method && TENSOR_METHODS.has(c.method) && c.method !== 'to' && !!c.receiver && hostLoaderValue(ctx, c.receiver, depth + 1);
+    }
+    case 'comparison_operator':
+    case 'binary_operator': {
+      const parts = e.namedChildren.filter((k) => k.type !== 'comment');
+      const leaves = parts.filter((k) => !/^(?:integer|float|true|false|none|string)$/.test(k.type));
+      return leaves.length > 0 && leaves.every((k) => hostLoaderValue(ctx, k, depth + 1));
+    }
+    default:
+      return false;
+  }
 }
 
 /** `x` in `for x, y in train_loader:` (a batch drawn from a DataLoader). */
