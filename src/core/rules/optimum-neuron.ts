@@ -306,7 +306,8 @@ const evaluation: Rule = {
       if (!isTrainerClass(call.qname) || value.type === 'none') return;
       // `eval_dataset=ds["validation"] if training_args.do_eval else None`: None once do_eval is gone.
       const flag = value.type === 'conditional_expression' ? /\b(do_eval|do_predict)\b/.exec(value.namedChildren[1]?.text ?? '')?.[1] : undefined;
-      ctx.report(kw, flag ? { severity: 'info', message: `\`${hit.word}\` is set only with \`${flag}\`, which \`NeuronTrainingArguments\` rejects, so once ported it is None. Remove it (NeuronTrainer does not evaluate).`, data: { remove: true } } : { data: { remove: true } });
+      const metrics = hit.word === 'compute_metrics' ? '`compute_metrics` serves evaluation only, which NeuronTrainer does not do, and `NeuronTrainer.__init__` has no such parameter (TypeError). Remove it and compute metrics on the saved checkpoints separately.' : undefined;
+      ctx.report(kw, flag ? { severity: 'info', message: `\`${hit.word}\` is set only with \`${flag}\`, which \`NeuronTrainingArguments\` rejects, so once ported it is None. Remove it (NeuronTrainer does not evaluate).`, data: { remove: true } } : { message: metrics, data: { remove: true } });
       return;
     }
     if (!argsClass(call.qname)) return;

@@ -193,6 +193,7 @@ describe('optimum-neuron', () => {
         )
       `);
       assert.deepEqual(at(f), [[2, 42], [2, 65], [6, 5], [7, 5]]);
+      assert.match(f[3].message, /`compute_metrics` serves evaluation only/);
     });
     it('fires on evaluate()/predict() of a trainer built in the file', async () => {
       const f = await findingsOf('NRN808', `
