@@ -131,10 +131,12 @@ export function analyzeTree(tree: ParsedModule, text: string, options: AnalyzeOp
     text,
     sem,
     report(at: Node | Range, o: ReportOptions = {}) {
+      // `off` for this stack means the rule does not apply here, whatever severity a finding asks for.
+      if (rule.severity[target] === 'off') return;
       const range = 'startIndex' in at ? sem.rangeOf(at) : at;
       let severity: SeverityOverride = o.severity ?? rule.severity[target];
       const ov = options.severity?.get(rule.id) ?? options.severity?.get(rule.category);
-      if (ov) severity = ov === 'off' || severity === 'off' ? 'off' : ov;
+      if (ov) severity = ov;
       if (severity === 'off') return;
       const key = `${rule.id}:${range.start.line}:${range.start.character}:${range.end.line}:${range.end.character}`;
       const existing = findings.get(key);

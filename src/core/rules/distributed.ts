@@ -101,8 +101,8 @@ const ddpOnXla: Rule = {
   severity: { xla: 'warning', native: 'off' },
   title: '`DistributedDataParallel` wrapper on the PyTorch/XLA stack',
   message:
-    'On the XLA stack the Neuron guide removes the DDP wrapper: reduce gradients with `xm.optimizer_step(optimizer)` and feed data with `pl.MpDeviceLoader`, launched by `torchrun --nproc_per_node=<cores>`.',
-  why: 'The Neuron conversion of DDP scripts drops `DistributedDataParallel` and uses XLA collectives (`xm.optimizer_step` all-reduces gradients). Native TorchNeuron supports DDP as-is.',
+    'DDP on the XLA stack is experimental (Neuron\'s DDP tutorial, over the `xla` process-group backend); the usual Neuron conversion removes the wrapper: reduce gradients with `xm.optimizer_step(optimizer)` and feed data with `pl.MpDeviceLoader`, launched by `torchrun --nproc_per_node=<cores>`.',
+  why: 'The Neuron conversion of DDP scripts drops `DistributedDataParallel` and uses XLA collectives (`xm.optimizer_step` all-reduces gradients); PyTorch/XLA support for DDP over the `xla` backend is documented as experimental. DDP\'s `device_ids` are CUDA indices: with the module on the XLA device, DDP rejects them (ValueError). Without `device_ids` the finding is a hint (info). Native TorchNeuron supports DDP as-is.',
   fix: 'Remove `DDP(model, …)`; use `xm.optimizer_step(optimizer)` (or `xm.reduce_gradients`), `pl.MpDeviceLoader`, the `xla` process-group backend, and `torchrun --nproc_per_node=<cores>`.',
   docs: RA_DOCS.programmingGuide,
   fixable: true,
@@ -113,8 +113,18 @@ const ddpOnXla: Rule = {
     if (hit.inString) return;
     const call = ctx.sem.callOf(hit.node);
     if (!call || !call.qname || !DDP.has(call.qname)) return;
-    if (guardedByCudaCheck(ctx, call.node)) ctx.report(call.func, { severity: 'info', message: 'This DDP wrapper sits behind a CUDA check, so it never runs on Neuron; on the XLA stack gradients are reduced by `xm.optimizer_step(optimizer)` instead.' });
-    else ctx.report(call.func);
+    if (guardedByCudaCheck(ctx, call.node)) {
+      ctx.report(call.func, { severity: 'info', message: 'This DDP wrapper sits behind a CUDA check, so it never runs on Neuron; on the XLA stack gradients are reduced by `xm.optimizer_step(optimizer)` instead.' });
+      return;
+    }
+    const ids = call.kwargs.get('device_ids') ?? call.args[1];
+    const gpuIds = !!ids && ids.type !== 'none';
+    if (gpuIds) {
+      ctx.report(call.func, { message: 'DDP\'s `device_ids` are CUDA device indices: with the model on the XLA device DDP raises ValueError. Remove the wrapper and reduce gradients with `xm.optimizer_step(optimizer)` (the usual Neuron conversion), or keep DDP without `device_ids` over the `xla` backend (experimental).' });
+    } else {
+      // Without device_ids DDP runs over the xla backend (Neuron's DDP tutorial, pytorch/xla's DDP example): a hint.
+      ctx.report(call.func, { severity: 'info' });
+    }
   },
 };
 

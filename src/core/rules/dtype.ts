@@ -12,6 +12,10 @@ const DATA_TYPES = `${NEURON}about-neuron/arch/neuron-features/data-types.html`;
 const errCode = (code: string) => `${NEURON}compiler/error-codes/${code}.html`;
 const NO_FP64 =
   'NeuronCores have no FP64 (their types are FP32, TF32, FP16, BF16, FP8, UINT8, INT32, UINT32); float64 on the device fails to compile (NCC_ESPP004).';
+/** PyTorch/XLA's `MaybeDowncastToXlaDeviceType` turns F64 into F32 when the device is a Neuron device. */
+const XLA_F64 =
+  'PyTorch/XLA stores float64 as float32 on a Neuron device (NeuronCores have no FP64), so this computes in fp32 and silently loses the precision float64 was asked for.';
+const F64_STACKS = 'On the XLA stack PyTorch/XLA downcasts float64 to float32 for Neuron devices (silent precision loss); other paths to the compiler fail with NCC_ESPP004.';
 
 function argCallQname(ctx: RuleContext, expr: Node): string | null {
   return ctx.sem.argumentOf(expr)?.call.qname ?? null;
@@ -23,7 +27,9 @@ const float64: Rule = {
   id: 'NRN451',
   name: 'float64-dtype',
   category: 'dtype',
-  severity: { xla: 'warning', native: 'warning' },
+  // Info on xla: PyTorch/XLA downcasts to fp32 there (pytorch/xla dtype.cpp), so it runs, with less precision.
+  severity: { xla: 'info', native: 'warning' },
+  stackNote: F64_STACKS,
   title: 'float64 / double tensors (`torch.float64`, `torch.double`, `.double()`, `jnp.float64`)',
   message: `${NO_FP64} Use \`torch.float32\` (or \`bfloat16\`) for tensors that reach the device, e.g. \`.float()\` instead of \`.double()\`.`,
   why: `${NO_FP64} Host-side (CPU) float64 is fine; the rule warns because the dtype usually follows the tensor to the device. NxD Inference casts fp64 to fp32 automatically, plain torch-neuronx does not.`,
@@ -38,7 +44,7 @@ const float64: Rule = {
     if (hit.word === 'double' && call && call.method === 'double' && call.receiver && !call.qname) {
       if (!ctx.sem.imports_('torch') || ctx.sem.isUserObject(call.receiver)) return;
       if (call.args.length || call.kwargs.size) return;
-      ctx.report(hit.node, { data: { replacement: 'float' } });
+      ctx.report(hit.node, { message: ctx.target === 'xla' ? `${XLA_F64} Use \`.float()\` instead of \`.double()\`.` : undefined, data: { replacement: 'float' } });
       return;
     }
     const q = qnameAt(ctx.sem, hit.node);
@@ -49,10 +55,12 @@ const float64: Rule = {
     if (owner === 'torch.set_default_dtype' || owner === 'torch.set_default_tensor_type') return; // NRN452
     if (owner === 'torch.finfo' || owner === 'torch.iinfo' || owner === 'jax.numpy.finfo' || owner === 'isinstance') return; // type queries
     const replacement = q.endsWith('Tensor') ? 'torch.FloatTensor' : q.startsWith('jax.') ? 'jnp.float32' : 'torch.float32';
-    const message = q.startsWith('jax.')
-      ? `${NO_FP64} With \`jax_enable_x64\` this is a real FP64 array; without it JAX silently uses float32. Use \`jnp.float32\` (or \`jnp.bfloat16\`).`
-      : undefined;
-    ctx.report(hit.node, { message, data: { replacement } });
+    // JAX does not depend on the PyTorch stack: its findings keep one severity.
+    if (q.startsWith('jax.')) {
+      ctx.report(hit.node, { severity: 'warning', message: `${NO_FP64} With \`jax_enable_x64\` this is a real FP64 array; without it JAX silently uses float32. Use \`jnp.float32\` (or \`jnp.bfloat16\`).`, data: { replacement } });
+      return;
+    }
+    ctx.report(hit.node, { message: ctx.target === 'xla' ? `${XLA_F64} Use \`torch.float32\` (or \`bfloat16\`) for tensors that reach the device.` : undefined, data: { replacement } });
   },
 };
 
@@ -60,7 +68,8 @@ const defaultFloat64: Rule = {
   id: 'NRN452',
   name: 'default-dtype-float64',
   category: 'dtype',
-  severity: { xla: 'error', native: 'error' },
+  severity: { xla: 'warning', native: 'error' },
+  stackNote: F64_STACKS,
   title: '`torch.set_default_dtype(torch.float64)` makes every new float tensor FP64',
   message: `Setting the default dtype to float64 makes every floating-point tensor FP64. ${NO_FP64} Keep the default \`torch.float32\`.`,
   why: `${NO_FP64} With a float64 default every parameter and activation is created in FP64.`,
@@ -77,7 +86,7 @@ const defaultFloat64: Rule = {
     const q = arg.type === 'identifier' || arg.type === 'attribute' ? ctx.sem.qualifiedName(arg) : null;
     const strs = ctx.sem.possibleStrings(arg).map((s) => s.value);
     if ((q && FP64_QNAMES.has(q)) || strs.some((s) => /^torch\.(cuda\.)?DoubleTensor$/.test(s))) {
-      ctx.report(arg, { data: { replacement: 'torch.float32' } });
+      ctx.report(arg, { message: ctx.target === 'xla' ? `A float64 default makes every floating-point tensor FP64 on the host. ${XLA_F64} Keep the default \`torch.float32\`.` : undefined, data: { replacement: 'torch.float32' } });
     }
   },
 };

@@ -79,6 +79,9 @@ describe('distributed', () => {
       `);
       assert.deepEqual(at(f), [[3, 9], [4, 6]]);
       assert.equal(f[0].severity, 'warning');
+      assert.match(f[0].message, /device_ids` are CUDA device indices/);
+      assert.equal(f[1].severity, 'info', 'without device_ids DDP runs over the xla backend (experimental): a hint');
+      assert.match(f[1].message, /experimental/);
     });
     it('reports DDP and an NCCL group behind a CUDA check as info (they never run on Neuron)', async () => {
       const code = `

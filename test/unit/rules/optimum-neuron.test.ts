@@ -282,6 +282,13 @@ describe('optimum-neuron', () => {
       `);
       assert.deepEqual(f.map((x) => [x.range.start.line + 1, x.range.start.character + 1, x.severity]), [[3, 15, 'error'], [7, 15, 'warning']]);
     });
+    it('stays off on native, like every rule off there, although its findings carry their own severity', async () => {
+      const src = 'from transformers import Trainer\nt = Trainer(model=m)\nt.train(resume_from_checkpoint=ckpt)\nif args.do_eval:\n    t.evaluate()\n';
+      assert.equal((await findingsOf('NRN824', src)).length, 1);
+      assert.deepEqual(await findingsOf('NRN824', src, 'native'), []);
+      assert.deepEqual(await findingsOf('NRN808', src, 'native'), []);
+      assert.deepEqual(await findingsOf('NRN253', 'from torch.nn.parallel import DistributedDataParallel as DDP\nm = DDP(model, device_ids=[0])\n', 'native'), []);
+    });
     it('does not fire on None/False, other objects, or a user Trainer', async () => {
       const f = await findingsOf('NRN824', `
         from transformers import Trainer
