@@ -149,7 +149,7 @@ function branchesChooseDevice(cond: Node): boolean {
       // Nested conditions test, they do not choose (`if not args.cuda: print("WARNING…")`).
       const c = n.childForFieldName('condition');
       if (c) cut.push([c.startIndex, c.endIndex]);
-    } else if (!/^[rbuf]*["'](?:cuda|cpu|gpu)(?::\d+)?["']$/i.test(n.text)) cut.push([n.startIndex, n.endIndex]);
+    } else if (!/^[rbuf]*["'](?:cuda|cpu|gpu)(?::\d*)?["']$/i.test(n.text)) cut.push([n.startIndex, n.endIndex]);
   }
   cut.sort((a, b) => a[0] - b[0]);
   let text = '';
@@ -160,7 +160,8 @@ function branchesChooseDevice(cond: Node): boolean {
     at = b;
   }
   text += stmt.text.slice(at - stmt.startIndex);
-  return DEVICE_PATH.test(text.replace(/torch\.cuda\.\w+/g, ''));
+  // `torch.backends.cuda.matmul.allow_tf32 = True` / cudnn knobs tune the GPU path; they choose no device (NRN153's).
+  return DEVICE_PATH.test(text.replace(/torch\.cuda\.\w+/g, '').replace(/torch\.backends\.[\w.]+/g, ''));
 }
 
 /** The condition of an `if` (or `elif`) chain that ends without an `else`: when it is False nothing is chosen. */

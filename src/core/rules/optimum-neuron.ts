@@ -665,6 +665,9 @@ const diffusersPipeline: Rule = {
     // Built from the modules in memory (`unet=unet` after fine-tuning), to save or validate them: an exported
     // Neuron pipeline would recompile the hub weights and drop the training.
     if ([...use.call.kwargs.keys()].some((k) => PIPELINE_MODULES.has(k))) return;
+    // A file that compiles components with torch_neuronx (trace, DataParallel) hosts traced parts in the stock
+    // pipeline on purpose (the aws-neuron-samples Stable Diffusion notebooks): the Optimum class is optional there.
+    if (ctx.sem.imports_('torch_neuronx')) return;
     const replacement = DIFFUSERS[hit.word];
     ctx.report(hit.node, {
       message: `Use \`${replacement}\` from \`optimum.neuron\`: \`${replacement}.from_pretrained(id, export=True, batch_size=1, height=512, width=512)\`; diffusion components must be compiled with static shapes.`,

@@ -465,9 +465,16 @@ export class SemanticModel implements Semantic {
         return null;
       }
       case 'binary_operator': {
-        // `"cuda:%d" % rank`: the text before the first conversion.
         const left = node.childForFieldName('left');
-        if (left?.type === 'string' && node.childForFieldName('operator')?.type === '%') return this.templateValue(left, '%');
+        const op = node.childForFieldName('operator')?.type;
+        // `"cuda:%d" % rank`: the text before the first conversion.
+        if (left?.type === 'string' && op === '%') return this.templateValue(left, '%');
+        // `"cuda:" + str(rank)`: a known head and an unknown tail read like f"cuda:{rank}".
+        if (left && op === '+') {
+          const head = this.value(left, depth + 1);
+          if (head?.kind === 'str') return { kind: 'fstr', prefix: head.value, node };
+          if (head?.kind === 'fstr') return { kind: 'fstr', prefix: head.prefix, node };
+        }
         return null;
       }
       case 'identifier':

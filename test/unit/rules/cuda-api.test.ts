@@ -108,6 +108,16 @@ describe('cuda-api', () => {
       assert.match(f[0].message, /has no `else`: the device it chooses is never set/, 'an if without else sets nothing on Neuron');
       assert.match(f[1].message, /silently takes the CPU path/);
     });
+    it('does not fire when the branch only tunes backend knobs (torch.backends.cuda / cudnn)', async () => {
+      const f = await findingsOf('NRN152', `
+        import torch
+        if torch.cuda.is_available():
+            torch.backends.cuda.matmul.allow_tf32 = True
+            torch.backends.cudnn.benchmark = True
+        device = torch.device(args.device)
+      `);
+      assert.deepEqual(f, []);
+    });
     it('does not say "no else" when the if returns early (the code after it is the fallback)', async () => {
       const [f] = await findingsOf('NRN152', `
         import torch

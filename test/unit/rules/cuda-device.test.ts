@@ -111,6 +111,18 @@ describe('cuda-device', () => {
       assert.deepEqual(at(f), [[2, 7], [4, 23], [5, 14]]);
       assert.deepEqual(f[0].related.map((r) => r.range.start.line + 1), [3]);
     });
+    it('reads "cuda:" + str(rank) like an f-string too (TorchServe handlers), with NRN152 on the check beside it', async () => {
+      const src = `
+        import torch
+        device = torch.device("cuda:" + str(gpu_id) if torch.cuda.is_available() and gpu_id is not None else "cpu")
+        dev2 = "cuda:" + str(0)
+        x = torch.zeros(1).to(dev2)
+        name = "run_" + str(3)
+      `;
+      const f = await findingsOf('NRN102', src);
+      assert.deepEqual(f.map((x) => [x.range.start.line + 1, x.range.start.character + 1, x.severity]), [[2, 23, 'info'], [3, 8, 'error']]);
+      assert.equal((await findingsOf('NRN152', src)).length, 1);
+    });
     it('does not read other templates as devices: names, escaped marks, "cuda" as a format argument', async () => {
       const f = await findingsOf('NRN102', `
         import torch

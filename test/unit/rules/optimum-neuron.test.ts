@@ -449,6 +449,8 @@ describe('optimum-neuron', () => {
       assert.equal(f[0].data?.replacement, 'NeuronStableDiffusionPipeline');
     });
     it('does not fire on the Neuron pipeline, or on a pipeline assembled from fine-tuned modules (to save or validate them)', async () => {
+      const traced = await findingsOf('NRN818', 'import torch_neuronx\nfrom diffusers import StableDiffusionPipeline\npipe = StableDiffusionPipeline.from_pretrained(mid)\npipe.unet = torch_neuronx.DataParallel(torch.jit.load("unet.pt"), [0, 1])\n');
+      assert.deepEqual(traced, [], 'a stock pipeline hosting torch_neuronx-traced parts is already a Neuron port');
       const f = await findingsOf('NRN818', 'from optimum.neuron import NeuronStableDiffusionPipeline\npipe = NeuronStableDiffusionPipeline.from_pretrained(mid, export=True)\n');
       assert.deepEqual(at(f), []);
       const saved = await findingsOf('NRN818', `

@@ -24,11 +24,11 @@ export function isDeviceSlot(call: CallInfo, index: number | null, keyword: stri
   return false;
 }
 
-/** The `"…".format(…)` call or `"…" % x` expression a string literal is the template of, or null. */
+/** The `"…".format(…)` call, `"…" % x` or `"…" + x` expression a string literal is the head of, or null. */
 export function templateExpr(str: Node): Node | null {
   const p = str.parent;
   if (p?.type === 'attribute' && p.childForFieldName('object')?.id === str.id && p.childForFieldName('attribute')?.text === 'format' && p.parent?.type === 'call') return p.parent;
-  if (p?.type === 'binary_operator' && p.childForFieldName('left')?.id === str.id && p.childForFieldName('operator')?.type === '%') return p;
+  if (p?.type === 'binary_operator' && p.childForFieldName('left')?.id === str.id && ['%', '+'].includes(p.childForFieldName('operator')?.type ?? '')) return p;
   return null;
 }
 
