@@ -151,6 +151,23 @@ describe('dynamic-shape', () => {
   });
 
   describe('NRN406 data-dependent control flow', () => {
+    it('reads a name rebound to .item() just before the loop as a Python number (gpt-fast generate)', async () => {
+      const f = await findingsOf('NRN406', `
+        import torch
+        def generate(model, prompt, T_new, device):
+            input_pos = torch.tensor([0], device=device, dtype=torch.int)
+            with torch.no_grad():
+                next_token = model(prompt, input_pos)
+                input_pos = input_pos.item()
+                while input_pos < T_new - 1:
+                    next_token = model(next_token, torch.tensor([input_pos], device=device))
+                    input_pos += 1
+                loss = model(prompt).sum()
+                if loss > 3:
+                    pass
+      `);
+      assert.deepEqual(at(f), [[11, 12]]);
+    });
     it('fires on conditions that read tensor values in the step loop and in forward', async () => {
       const f = await findingsOf('NRN406', `
         import torch

@@ -348,7 +348,22 @@ function hasBackward(ctx: RuleContext, e: Node): boolean {
 function boundToTensor(ctx: RuleContext, e: Node, depth: number): boolean {
   const key = ctx.sem.dottedName(e);
   if (!key) return false;
-  return ctx.sem.assignmentsOf(key, e).some((r) => !(r.startIndex <= e.startIndex && e.endIndex <= r.endIndex) && isTensorish(ctx, r, depth + 1));
+  const rhs = ctx.sem.assignmentsOf(key, e).filter((r) => !(r.startIndex <= e.startIndex && e.endIndex <= r.endIndex));
+  // `input_pos = input_pos.item()` just before `while input_pos < n:`: the last binding before the use is a
+  // host value, so the name holds a Python number there (textual order: precision over recall in loops).
+  const before = rhs.filter((r) => r.endIndex <= e.startIndex);
+  const last = before.length ? before.reduce((a, b) => (b.startIndex > a.startIndex ? b : a)) : null;
+  if (last && isHostValue(ctx, last)) return false;
+  return rhs.some((r) => isTensorish(ctx, r, depth + 1));
+}
+
+/** `t.item()`, `t.tolist()`, `int(t)`, `float(t)`, `len(x)`: a Python value. */
+function isHostValue(ctx: RuleContext, expr: Node): boolean {
+  const e = unparen(expr);
+  if (e.type !== 'call') return false;
+  const c = ctx.sem.call(e);
+  if (c.method && (c.method === 'item' || c.method === 'tolist') && !c.qname) return true;
+  return c.func.type === 'identifier' && /^(?:int|float|len|bool)$/.test(c.func.text) && !ctx.sem.qualifiedName(c.func);
 }
 
 /**
