@@ -26,6 +26,7 @@ export const RA_DOCS = {
 
 export { same, chainOf, qnameAt, unparen, walk, findAll, someNode } from './nodes';
 import { same, unparen, findAll, someNode } from './nodes';
+import { perText } from '../../text';
 
 /**
  * Whether the subscript opened by the `[` at `open` can have a boolean mask as its index: one index that is
@@ -351,10 +352,10 @@ function boundToTensor(ctx: RuleContext, e: Node, depth: number): boolean {
   const rhs = ctx.sem.assignmentsOf(key, e).filter((r) => !(r.startIndex <= e.startIndex && e.endIndex <= r.endIndex));
   // `input_pos = input_pos.item()` just before `while input_pos < n:`: the last binding before the use is a
   // host value, so the name holds a Python number there (textual order: precision over recall in loops).
-  const before = rhs.filter((r) => r.endIndex <= e.startIndex);
-  const last = before.length ? before.reduce((a, b) => (b.startIndex > a.startIndex ? b : a)) : null;
-  if (last && isHostValue(ctx, last)) return false;
-  return rhs.some((r) => isTensorish(ctx, r, depth + 1));
+  if (!rhs.some((r) => isTensorish(ctx, r, depth + 1))) return false;
+  let last: Node | null = null;
+  for (const r of rhs) if (r.endIndex <= e.startIndex && (!last || r.startIndex > last.startIndex)) last = r;
+  return !last || !isHostValue(ctx, last);
 }
 
 /** `t.item()`, `t.tolist()`, `int(t)`, `float(t)`, `len(x)`: a Python value. */
@@ -373,19 +374,41 @@ function isHostValue(ctx: RuleContext, expr: Node): boolean {
  */
 export function loaderDataOnHost(ctx: RuleContext, expr: Node): boolean {
   // Device loaders, and frameworks that move batches for you (accelerate's `prepare`, Fabric's `setup_dataloaders`).
-  if (/\b(?:MpDeviceLoader|ParallelLoader)\b|\b(?:prepare|prepare_data_loader|setup_dataloaders)\s*\(/.test(ctx.text)) return false;
+  if (devicesBatches(ctx.text)) return false;
   return hostLoaderValue(ctx, expr, 0);
 }
+
+const devicesBatches = perText((t) => /\b(?:MpDeviceLoader|ParallelLoader)\b|\b(?:prepare|prepare_data_loader|setup_dataloaders)\s*\(/.test(t));
+/** Names that appear left of an `=` somewhere (tuple targets included), per text. */
+const reboundNames = perText(() => new Map<string, boolean>());
+function rebound(text: string, name: string): boolean {
+  const memo = reboundNames(text);
+  let v = memo.get(name);
+  if (v === undefined) memo.set(name, (v = new RegExp(`(?:^|[^\\w.])${name}\\b[^\\n=]*=(?!=)`, 'm').test(text)));
+  return v;
+}
+
+/** Names bound by `for … in` targets in the text (the only names a loader batch can have), per text. */
+const forTargets = perText((t) => {
+  const names = new Set<string>();
+  for (const m of t.matchAll(/\bfor\s+([\w\s,()[\]]+?)\s+in\b/g)) for (const n of m[1].match(/[A-Za-z_]\w*/g) ?? []) names.add(n);
+  return names;
+});
 
 /** Computed from host loader data alone: `y`, `batch[1]`, `(y == 1).sum()`, `y.float().mean()` (literals aside). */
 function hostLoaderValue(ctx: RuleContext, expr: Node, depth: number): boolean {
   if (depth > 6) return false;
+  // Text first: without a `for` target in it, the value is not loader data (`loss.item()`): no tree reads.
+  if (depth === 0) {
+    const targets = forTargets(ctx.text);
+    if (!(expr.text.match(/[A-Za-z_]\w*/g) ?? []).some((n) => targets.has(n))) return false;
+  }
   const e = unparen(expr);
   switch (e.type) {
     case 'identifier':
       // Never rebound: no assignment, and no line with the name left of an `=` (tuple targets such as
       // `x, y = x.to(device), y.to(device)` are not in the assignment index).
-      return ctx.sem.assignmentsOf(e.text, e).length === 0 && !new RegExp(`(?:^|[^\\w.])${e.text}\\b[^\\n=]*=(?!=)`, 'm').test(ctx.text) && isLoaderBatch(ctx, e);
+      return ctx.sem.assignmentsOf(e.text, e).length === 0 && !rebound(ctx.text, e.text) && isLoaderBatch(ctx, e);
     case 'subscript':
       return hostLoaderValue(ctx, e.childForFieldName('value') ?? e, depth + 1);
     case 'call': {
