@@ -472,8 +472,12 @@ export class SemanticModel implements Semantic {
         // `"cuda:" + str(rank)`: a known head and an unknown tail read like f"cuda:{rank}".
         if (left && op === '+') {
           const head = this.value(left, depth + 1);
-          if (head?.kind === 'str') return { kind: 'fstr', prefix: head.value, node };
           if (head?.kind === 'fstr') return { kind: 'fstr', prefix: head.prefix, node };
+          if (head?.kind !== 'str') return null;
+          const right = node.childForFieldName('right');
+          const tail = right ? this.value(right, depth + 1) : null;
+          if (tail?.kind === 'str') return { kind: 'str', value: head.value + tail.value, node };
+          return { kind: 'fstr', prefix: tail?.kind === 'fstr' ? head.value + tail.prefix : head.value, node };
         }
         return null;
       }

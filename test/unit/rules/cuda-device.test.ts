@@ -131,6 +131,8 @@ describe('cuda-device', () => {
         d3 = "{}:{}".format("cuda", 0)
         y = torch.zeros(1).to("cpu:{}".format(0))
         log = "cuda {} ready".format(rank)
+        key = "cuda" + "_mem"
+        z = torch.zeros(1).to(key)
       `);
       assert.deepEqual(f, []);
     });
