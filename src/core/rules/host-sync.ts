@@ -162,8 +162,8 @@ const numpyInLoop: Rule = {
       const call = hostMethod(ctx, hit.node, 'numpy', false);
       if (!call || call.args.length) return;
       // `.numpy()` raises for CUDA and XLA tensors alike, so working code calls it on host data: only a value
-      // that is on the device (a model output, a loss) is a finding; loader data never moved is not.
-      if (!isTensorish(ctx, call.receiver!) || loaderDataOnHost(ctx, call.receiver!)) return;
+      // that is on the device (a model output, a loss) is a finding (`hostMethod` already left loader data out).
+      if (!isTensorish(ctx, call.receiver!)) return;
       ctx.report({ start: ctx.sem.rangeOf(hit.node).start, end: ctx.sem.rangeOf(call.node).end });
       return;
     }

@@ -6,6 +6,7 @@ import {
   NEURON, chainOf, decoratorsOf, enclosingFunctions, importStatementOf, intDtypeOf, intTensorKind, isDtypeQuery, keywordArgOf, qnameAt, reportImport, stringsOf, valueForKey,
 } from './util/catb';
 import { perText } from '../text';
+import { guardingConditions } from './util/ra';
 
 const KNOWN = `${NEURON}frameworks/jax/setup/jax-neuronx-known-issues.html`;
 const SETUP = `${NEURON}frameworks/jax/setup/jax-setup.html`;
@@ -307,12 +308,7 @@ const GPU_TEST = /(?:==\s*|\bin\s*[[({][^\])}]*)["'](?:gpu|cuda)["']|["'](?:gpu|
 
 /** `jax.devices("gpu") if backend == "gpu" else …`, or inside `if backend == "gpu":`: never evaluated on Neuron. */
 function behindGpuBackendCheck(node: Node): boolean {
-  for (let child = node, p = node.parent; p && p.type !== 'function_definition' && p.type !== 'module'; child = p, p = p.parent) {
-    let cond: Node | null = null;
-    if (p.type === 'conditional_expression' && p.namedChildren[0]?.id === child.id) cond = p.namedChildren[1];
-    else if ((p.type === 'if_statement' || p.type === 'elif_clause') && p.childForFieldName('consequence')?.id === child.id) cond = p.childForFieldName('condition');
-    if (cond && GPU_TEST.test(cond.text) && !/\bnot\b|!=/.test(cond.text)) return true;
-  }
+  for (const cond of guardingConditions(node, { throughClasses: true })) if (GPU_TEST.test(cond.text) && !/\bnot\b|!=/.test(cond.text)) return true;
   return false;
 }
 

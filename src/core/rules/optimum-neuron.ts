@@ -7,6 +7,7 @@ import type { Rule, RuleContext, RuleMeta } from './api';
 import type { CallInfo } from '../semantic/semantic';
 import { OPTN, chainOf, importStatementOf, isShadowed, keywordArgOf, qnameAt, same, stringsOf, truthy } from './util/catb';
 import { methodCallAt } from './util/nodes';
+import { guardingConditions } from './util/ra';
 
 const XLA_ONLY = { xla: 'error', native: 'off' } as const;
 const XLA_WARN = { xla: 'warning', native: 'off' } as const;
@@ -254,12 +255,9 @@ const EVAL_ARGS = ['do_eval', 'eval_strategy', 'evaluation_strategy'];
 
 /** `do_eval` / `do_predict` when `node` runs only under `if …do_eval:` (or `…do_predict`), else null. */
 function evalFlagAround(node: Node): string | null {
-  for (let child = node, p = node.parent; p && p.type !== 'function_definition' && p.type !== 'module'; child = p, p = p.parent) {
-    if ((p.type === 'if_statement' || p.type === 'elif_clause') && same(p.childForFieldName('consequence'), child)) {
-      const cond = p.childForFieldName('condition')?.text ?? '';
-      const m = /\b(do_eval|do_predict)\b/.exec(cond);
-      if (m && !/\bnot\b/.test(cond)) return m[1];
-    }
+  for (const cond of guardingConditions(node, { ternaries: false, throughClasses: true })) {
+    const m = /\b(do_eval|do_predict)\b/.exec(cond.text);
+    if (m && !/\bnot\b/.test(cond.text)) return m[1];
   }
   return null;
 }

@@ -582,19 +582,26 @@ export function alreadyOnHost(ctx: RuleContext, expr: Node): boolean {
  * on Neuron. A user's flag (`if args.cuda:`) is not one: that branch runs whenever the flag is given.
  */
 export function guardedByCudaCheck(ctx: RuleContext, node: Node): boolean {
+  for (const cond of guardingConditions(node)) if (isCudaCheck(ctx, cond, 0)) return true;
+  return false;
+}
+
+/**
+ * The conditions `node` runs under, innermost first: those of the `if` / `elif` bodies around it and, with
+ * `ternaries`, of the `a if c else b` whose `a` it is in; up to the enclosing function (and class, unless
+ * `throughClasses`) or the module.
+ */
+export function* guardingConditions(node: Node, o: { ternaries?: boolean; throughClasses?: boolean } = {}): Generator<Node> {
+  const { ternaries = true, throughClasses = false } = o;
   for (let child = node, p = node.parent; p; child = p, p = p.parent) {
-    if (p.type === 'function_definition' || p.type === 'class_definition' || p.type === 'module') return false;
+    if (p.type === 'function_definition' || p.type === 'module' || (p.type === 'class_definition' && !throughClasses)) return;
     if (p.type === 'if_statement' || p.type === 'elif_clause') {
-      const body = p.childForFieldName('consequence');
       const cond = p.childForFieldName('condition');
-      if (body && same(body, child) && cond && isCudaCheck(ctx, cond, 0)) return true;
-    }
-    if (p.type === 'conditional_expression' && same(p.namedChildren[0], child)) {
-      const cond = p.namedChildren[1];
-      if (cond && isCudaCheck(ctx, cond, 0)) return true;
+      if (cond && same(p.childForFieldName('consequence'), child)) yield cond;
+    } else if (ternaries && p.type === 'conditional_expression' && same(p.namedChildren[0], child) && p.namedChildren[1]) {
+      yield p.namedChildren[1];
     }
   }
-  return false;
 }
 
 /** What only holds with CUDA: the availability APIs, `.is_cuda`, a "cuda" string compared with a device, `torch.version.cuda`. */
