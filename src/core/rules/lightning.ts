@@ -4,7 +4,7 @@
 // `NeuronLTModule`). One rule per category the argument belongs to; they share the call matching here.
 import type { Node } from 'web-tree-sitter';
 import type { ReportOptions, Rule, RuleContext } from './api';
-import type { CallInfo, ConstValue } from '../semantic/semantic';
+import type { CallInfo } from '../semantic/semantic';
 import { NEURON, keywordArgOf, qnameAt, isShadowed } from './util/catb';
 import { guardedByCudaCheck } from './util/ra';
 
@@ -40,18 +40,6 @@ function spreadInto(ctx: RuleContext, dictCall: Node): CallInfo | null {
     if (splat?.type === 'dictionary_splat' && splat.parent?.type === 'argument_list' && splat.parent.parent?.type === 'call') return ctx.sem.call(splat.parent.parent);
   }
   return null;
-}
-
-/** Every constant a value may hold (through variables and `a if c else b`); empty when unknown. */
-function options(ctx: RuleContext, value: Node): Exclude<ConstValue, { kind: 'union' }>[] {
-  const out: Exclude<ConstValue, { kind: 'union' }>[] = [];
-  const walk = (v: ConstValue | null) => {
-    if (!v) return;
-    if (v.kind === 'union') v.options.forEach(walk);
-    else out.push(v);
-  };
-  walk(ctx.sem.constValue(value));
-  return out;
 }
 
 /** Lightning classes passed as objects instead of strings (`accelerator=CUDAAccelerator()`). */
@@ -96,7 +84,7 @@ const accelerator: Rule = {
     if (!k) return;
     if (hit.word === 'gpus') {
       // `gpus=0` / `gpus=None` ask for no GPU; anything else (a count, a list, "0,1", -1) asks for CUDA.
-      const vs = options(ctx, k.value);
+      const vs = ctx.sem.possibleValues(k.value);
       const none = vs.length > 0 && vs.every((v) => v.kind === 'none' || (v.kind === 'num' && v.value === 0) || (v.kind === 'str' && v.value === ''));
       if (none || k.value.type === 'none') return;
       // `gpus=torch.cuda.device_count()` is 0 on Neuron, and a CUDA-guarded Trainer is never built there: both train on the CPU.
@@ -104,7 +92,7 @@ const accelerator: Rule = {
       ctx.report(k.kw, cpu ? { severity: 'warning', message: GUARDED } : undefined);
       return;
     }
-    for (const v of options(ctx, k.value)) {
+    for (const v of ctx.sem.possibleValues(k.value)) {
       if (v.kind !== 'str' || !GPU_ACCELERATORS.has(v.value.toLowerCase())) continue;
       // `"gpu" if torch.cuda.is_available() else "cpu"` does not raise on Neuron: it trains on the host CPU.
       if (guardedByCudaCheck(ctx, v.node)) ctx.report(v.node, { ...usedAt(ctx, v, k), severity: 'warning', message: GUARDED });
@@ -133,7 +121,7 @@ const precision: Rule = {
     if (hit.inString) return;
     const k = lightningKwarg(ctx, hit.node);
     if (!k) return;
-    for (const v of options(ctx, k.value)) {
+    for (const v of ctx.sem.possibleValues(k.value)) {
       // Behind a CUDA check (`16 if torch.cuda.is_available() else 32`) the other branch is the one that runs.
       if (((v.kind === 'num' && v.value === 16) || (v.kind === 'str' && FP16.test(v.value))) && !guardedByCudaCheck(ctx, v.node)) ctx.report(v.node, usedAt(ctx, v, k));
     }
@@ -180,7 +168,7 @@ const strategy: Rule = {
     }
     const k = lightningKwarg(ctx, hit.node);
     if (!k) return;
-    for (const v of options(ctx, k.value)) if (v.kind === 'str' && CUDA_STRATEGY.test(v.value) && !guardedByCudaCheck(ctx, v.node)) ctx.report(v.node, usedAt(ctx, v, k));
+    for (const v of ctx.sem.possibleValues(k.value)) if (v.kind === 'str' && CUDA_STRATEGY.test(v.value) && !guardedByCudaCheck(ctx, v.node)) ctx.report(v.node, usedAt(ctx, v, k));
     // `strategy=MultiModelDDPStrategy()`: a class of this file built on a Lightning DDP/FSDP/DeepSpeed strategy.
     if (hit.word === 'strategy' && k.value.type === 'call' && !guardedByCudaCheck(ctx, k.value) && subclassesCudaStrategy(ctx, ctx.sem.call(k.value).func.text)) ctx.report(k.value);
   },

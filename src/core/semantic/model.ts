@@ -521,15 +521,23 @@ export class SemanticModel implements Semantic {
     return { kind: 'fstr', prefix: v.value.slice(0, at), node: str };
   }
 
-  possibleStrings(node: Node): { value: string; node: Node; fstring: boolean }[] {
-    const out: { value: string; node: Node; fstring: boolean }[] = [];
+  possibleValues(node: Node): Exclude<ConstValue, { kind: 'union' }>[] {
+    const out: Exclude<ConstValue, { kind: 'union' }>[] = [];
     const walk = (v: ConstValue | null) => {
       if (!v) return;
-      if (v.kind === 'str') out.push({ value: v.value, node: v.node, fstring: false });
-      else if (v.kind === 'fstr') out.push({ value: v.prefix, node: v.node, fstring: true });
-      else if (v.kind === 'union') v.options.forEach(walk);
+      if (v.kind === 'union') v.options.forEach(walk);
+      else out.push(v);
     };
     walk(this.constValue(node));
+    return out;
+  }
+
+  possibleStrings(node: Node): { value: string; node: Node; fstring: boolean }[] {
+    const out: { value: string; node: Node; fstring: boolean }[] = [];
+    for (const v of this.possibleValues(node)) {
+      if (v.kind === 'str') out.push({ value: v.value, node: v.node, fstring: false });
+      else if (v.kind === 'fstr') out.push({ value: v.prefix, node: v.node, fstring: true });
+    }
     return out;
   }
 

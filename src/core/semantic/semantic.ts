@@ -71,6 +71,8 @@ export interface Semantic {
   argumentOf(node: Node): { call: CallInfo; index: number | null; keyword: string | null } | null;
   /** Static value of an expression: literals, f-strings, conditionals, names bound once to such values, `torch.device(x)`. */
   constValue(node: Node): ConstValue | null;
+  /** Every constant a value may hold (unions flattened), each with the node where it is written; empty when unknown. */
+  possibleValues(node: Node): Exclude<ConstValue, { kind: 'union' }>[];
   /** Every literal string a value may hold (flattening unions), with the node where each is written. */
   possibleStrings(node: Node): { value: string; node: Node; fstring: boolean }[];
   /** Innermost enclosing loop with its kind (train: body calls .backward() or an optimizer step; eval: under no_grad/inference_mode). */
