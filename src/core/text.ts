@@ -21,6 +21,16 @@ export function perText<T>(compute: (text: string) => T): (text: string) => T {
   };
 }
 
+/** `compute(text, key)` remembered per key for the last text, like `perText` (e.g. a regex test per name). */
+export function perTextKey<T>(compute: (text: string, key: string) => T): (text: string, key: string) => T {
+  const memo = perText(() => new Map<string, T>());
+  return (text, key) => {
+    const m = memo(text);
+    if (!m.has(key)) m.set(key, compute(text, key));
+    return m.get(key) as T;
+  };
+}
+
 /** Line feeds in `text[from, to)`. */
 export function countNewlines(text: string, from: number, to: number): number {
   let n = 0;

@@ -4,7 +4,7 @@ import type { Rule, RuleContext } from './api';
 import type { RelatedInfo } from '../types';
 import type { CallInfo } from '../semantic/semantic';
 import { DOCS } from './util/docs';
-import { perText } from '../text';
+import { perText, perTextKey } from '../text';
 import { calledAcrossLinesAt, isMethodCallText, methodCallAt } from './util/nodes';
 import { deviceSinkOf, isCudaDeviceString, isDeviceSlot, outerValue, templateExpr } from './util/device';
 import { RA_DOCS, chainOf, guardedByCudaCheck, isEnvWrite, qnameAt, stringOf } from './util/ra';
@@ -134,13 +134,7 @@ function deviceCallOrKeyword(t: string, end: number): boolean {
 
 // A name that could hold an integer device: assigned (or defaulted) an integer literal or `int(…)` somewhere in the file.
 // A superset of what `assignmentsOf(name).some(integer)` finds, so a gate built on it drops nothing.
-const intNamesOf = perText(() => new Map<string, boolean>());
-function mayHoldInteger(text: string, name: string): boolean {
-  const intNames = intNamesOf(text);
-  let v = intNames.get(name);
-  if (v === undefined) intNames.set(name, (v = new RegExp(`\\b${name}[ \\t]*(?::[^=\\n]*)?=[ \\t]*(?:\\\\\\r?\\n[ \\t]*)*(?:\\d|int[ \\t]*\\()`).test(text)));
-  return v;
-}
+const mayHoldInteger = perTextKey((text, name) => new RegExp(`\\b${name}[ \\t]*(?::[^=\\n]*)?=[ \\t]*(?:\\\\\\r?\\n[ \\t]*)*(?:\\d|int[ \\t]*\\()`).test(text));
 
 /**
  * Text-only: the value at `j` (spaces, line breaks aside) may be an integer device: an integer literal, or a

@@ -26,7 +26,7 @@ export const RA_DOCS = {
 
 export { same, chainOf, qnameAt, unparen, walk, findAll, someNode } from './nodes';
 import { same, unparen, findAll, someNode } from './nodes';
-import { perText } from '../../text';
+import { perText, perTextKey } from '../../text';
 
 /**
  * Whether the subscript opened by the `[` at `open` can have a boolean mask as its index: one index that is
@@ -379,14 +379,8 @@ export function loaderDataOnHost(ctx: RuleContext, expr: Node): boolean {
 }
 
 const devicesBatches = perText((t) => /\b(?:MpDeviceLoader|ParallelLoader)\b|\b(?:prepare|prepare_data_loader|setup_dataloaders)\s*\(/.test(t));
-/** Names that appear left of an `=` somewhere (tuple targets included), per text. */
-const reboundNames = perText(() => new Map<string, boolean>());
-function rebound(text: string, name: string): boolean {
-  const memo = reboundNames(text);
-  let v = memo.get(name);
-  if (v === undefined) memo.set(name, (v = new RegExp(`(?:^|[^\\w.])${name}\\b[^\\n=]*=(?!=)`, 'm').test(text)));
-  return v;
-}
+/** The name appears left of an `=` somewhere (tuple targets included). */
+const rebound = perTextKey((text, name) => new RegExp(`(?:^|[^\\w.])${name}\\b[^\\n=]*=(?!=)`, 'm').test(text));
 
 /** Names bound by `for … in` targets in the text (the only names a loader batch can have), per text. */
 const forTargets = perText((t) => {
