@@ -44,9 +44,12 @@ function spreadInto(ctx: RuleContext, dictCall: Node): CallInfo | null {
 
 /** Lightning classes passed as objects instead of strings (`accelerator=CUDAAccelerator()`). */
 function lightningClass(ctx: RuleContext, node: Node, names: RegExp): boolean {
-  const q = qnameAt(ctx.sem, node);
-  if (!q || !LIGHTNING.some((l) => q.startsWith(l + '.'))) return false;
-  return names.test(q.slice(q.lastIndexOf('.') + 1)) && !!ctx.sem.callOf(node);
+  return isLightningName(qnameAt(ctx.sem, node), names) && !!ctx.sem.callOf(node);
+}
+
+/** `q` is a name from a Lightning package whose last part matches `names`. */
+function isLightningName(q: string | null, names: RegExp): boolean {
+  return !!q && LIGHTNING.some((l) => q.startsWith(l + '.')) && names.test(q.slice(q.lastIndexOf('.') + 1));
 }
 
 /** A value written away from the call (`acc = "cuda"` … `Trainer(accelerator=acc)`) is reported where it is written, with the argument as related information. */
@@ -141,7 +144,7 @@ function subclassesCudaStrategy(ctx: RuleContext, name: string): boolean {
     const base = b.trim();
     const q = ctx.sem.imports.find((i) => i.local === base.split('.')[0])?.qname;
     const full = q ? q + base.slice(base.split('.')[0].length) : null;
-    return !!full && LIGHTNING.some((l) => full.startsWith(l + '.')) && STRATEGY_CLASSES.test(full.slice(full.lastIndexOf('.') + 1));
+    return isLightningName(full, STRATEGY_CLASSES);
   });
 }
 
