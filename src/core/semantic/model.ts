@@ -4,9 +4,13 @@ import type { Node } from 'web-tree-sitter';
 import type { ModuleRoot, ParsedModule } from '../python/chunkedModule';
 import type { Range, Target } from '../types';
 import type { CallInfo, ConstValue, ImportBinding, LoopInfo, LoopKind, Semantic } from './semantic';
-import { escapeRe } from '../text';
+import { escapeRe, lineMatches } from '../text';
 import { hitLocator } from '../python/hitLocator';
 
+// Statement heads at a line start (sticky: see `lineMatches`).
+const TOP_LEVEL_DEF = /(?:async[ \t]+)?(?:def|class)[ \t]+(\w+)/y;
+const BLOCK_START = /([ \t]*)(?:async[ \t]+)?(def|class|for|while|with)\b/y;
+const CLASS_LINE = /[ \t]*class[ \t]+(\w+)/y;
 const BLOCK_TYPES = new Set(['function_definition', 'class_definition', 'for_statement', 'while_statement', 'with_statement']);
 const DEF = new Set<Block['kind']>(['def']);
 const DEF_OR_CLASS = new Set<Block['kind']>(['def', 'class']);
@@ -243,7 +247,7 @@ export class SemanticModel implements Semantic {
   private shadowedAt(name: string, at?: number): boolean {
     if (!this._topLevelDefs) {
       this._topLevelDefs = new Map();
-      for (const m of this.text.matchAll(/^(?:async[ \t]+)?(?:def|class)[ \t]+(\w+)/gm)) {
+      for (const m of lineMatches(this.text, TOP_LEVEL_DEF)) {
         const eol = this.text.indexOf('\n', m.index!);
         if (!this._topLevelDefs.has(m[1])) this._topLevelDefs.set(m[1], eol < 0 ? this.text.length : eol);
       }
@@ -566,9 +570,7 @@ export class SemanticModel implements Semantic {
     if (out) return out;
     out = [];
     const { start: from, end: to } = this.units[unit];
-    const re = /^([ \t]*)(?:async[ \t]+)?(def|class|for|while|with)\b/gm;
-    re.lastIndex = from;
-    for (let m = re.exec(this.text); m && m.index < to; m = re.exec(this.text)) {
+    for (const m of lineMatches(this.text, BLOCK_START, from, to)) {
       const kwAt = m.index + m[0].length - m[2].length;
       const kw = this.root.descendantForIndex(kwAt, kwAt + m[2].length);
       const st = kw?.parent;
@@ -894,8 +896,7 @@ export class SemanticModel implements Semantic {
   private get classes(): Map<string, Node> {
     if (!this._classes) {
       this._classes = new Map();
-      const re = /^[ \t]*class[ \t]+(\w+)/gm;
-      for (let m = re.exec(this.text); m; m = re.exec(this.text)) {
+      for (const m of lineMatches(this.text, CLASS_LINE)) {
         const at = m.index + m[0].length - m[1].length;
         const cls = this.root.descendantForIndex(at, at + m[1].length)?.parent;
         if (cls?.type === 'class_definition') this._classes.set(m[1], cls);

@@ -14,7 +14,7 @@ export const OPTN = 'https://huggingface.co/docs/optimum-neuron/';
 export { same, chainOf, qnameAt } from './nodes';
 import { same, chainOf } from './nodes';
 import { cached } from './ra';
-import { escapeRe } from '../../text';
+import { escapeRe, lineMatches } from '../../text';
 
 /** The import statement enclosing `node`, if any. */
 export function importStatementOf(node: Node): Node | null {
@@ -425,6 +425,9 @@ export function valueForKey(sem: Semantic, str: Node): Node | null {
   return null;
 }
 
+/** A `class`/`def` name or a module-level assignment target, at a line start (see `lineMatches`). */
+const DEFINED_NAME = /[ \t]*(?:class|(?:async[ \t]+)?def)[ \t]+(\w+)|(\w+)[ \t]*=[^=]/y;
+
 /**
  * True when the file itself defines `name` (class, def, or a module-level assignment), which
  * rebinds an imported name of the same spelling. The semantic layer resolves `name` to its import
@@ -439,7 +442,7 @@ export function isShadowed(ctx: RuleContext, name: string): boolean {
     // One pass over the file for every name asked about (a regex per name scanned the file each time).
     const names = cached(ctx, 'definedNames', () => {
       const out = new Set<string>();
-      for (const d of ctx.text.matchAll(/^[ \t]*(?:class|(?:async[ \t]+)?def)[ \t]+(\w+)|^(\w+)[ \t]*=[^=]/gm)) out.add(d[1] ?? d[2]);
+      for (const d of lineMatches(ctx.text, DEFINED_NAME)) out.add(d[1] ?? d[2]);
       return out;
     });
     return names.has(name);
