@@ -164,16 +164,27 @@ function branchesChooseDevice(cond: Node): boolean {
   return DEVICE_PATH.test(text.replace(/torch\.cuda\.\w+/g, '').replace(/torch\.backends\.[\w.]+/g, ''));
 }
 
-/** The condition of an `if` (or `elif`) chain that ends without an `else`: when it is False nothing is chosen. */
-function withoutFallback(cond: Node): boolean {
+/**
+ * The condition of an `if` (or `elif`) chain that ends without an `else`: when it is False nothing is chosen.
+ * A name the branch assigns that already holds a value before the `if` (`device = "cpu"` then
+ * `if torch.cuda.is_available(): device = "cuda"`) is the fallback, like an `else`.
+ */
+function withoutFallback(ctx: RuleContext, cond: Node): boolean {
   let st = cond.parent;
   if (st?.type === 'elif_clause') st = st.parent;
   if (st?.type !== 'if_statement' || (!same(st.childForFieldName('condition'), cond) && cond.parent?.type !== 'elif_clause')) return false;
   if (st.namedChildren.some((k) => k.type === 'else_clause')) return false;
   // `if torch.cuda.is_available(): … return "gpu"`: the code after the `if` is the fallback.
   const body = (cond.parent?.type === 'elif_clause' ? cond.parent : st).childForFieldName('consequence');
-  const last = body?.namedChildren.filter((k) => k.type !== 'comment').at(-1);
-  return last?.type !== 'return_statement' && last?.type !== 'raise_statement';
+  const stmts = body?.namedChildren.filter((k) => k.type !== 'comment') ?? [];
+  const last = stmts.at(-1);
+  if (last?.type === 'return_statement' || last?.type === 'raise_statement') return false;
+  const assigned = stmts.flatMap((k) => (k.type === 'expression_statement' && k.namedChildren[0]?.type === 'assignment' ? [k.namedChildren[0].childForFieldName('left')] : []));
+  const preset = (left: Node | null) => {
+    const name = left && (left.type === 'identifier' || left.type === 'attribute') ? ctx.sem.dottedName(left) : null;
+    return !!name && ctx.sem.assignmentsOf(name, st).some((rhs) => rhs.endIndex <= st.startIndex);
+  };
+  return !(assigned.length > 0 && assigned.every(preset));
 }
 
 /** `torch.cuda.is_available()` whose result chooses the device (condition, or a flag used as one). */
@@ -220,7 +231,7 @@ const isAvailable: Rule = {
     const message =
       how === 'assert'
         ? `\`torch.cuda.is_available()\` is always False on Neuron, so this assertion fails. Check for the Neuron device with ${instead} instead.`
-        : withoutFallback(conditionRoot(call.node))
+        : withoutFallback(ctx, conditionRoot(call.node))
           ? `\`torch.cuda.is_available()\` is always False on Neuron, and this \`if\` has no \`else\`: the device it chooses is never set. Use ${instead} instead.`
           : `\`torch.cuda.is_available()\` is always False on Neuron, so this code silently takes the CPU path. Use ${instead} instead.`;
     ctx.report(call.func, { message, severity: how === 'assert' ? 'error' : undefined });

@@ -128,6 +128,23 @@ describe('cuda-api', () => {
       `);
       assert.match(f.message, /silently takes the CPU path/);
     });
+    it('does not say "no else" when the name the branch sets already holds a default (llm.c train_gpt2.py)', async () => {
+      const f = await findingsOf('NRN152', `
+        import torch
+        device = "cpu"
+        if torch.cuda.is_available():
+            device = "cuda"
+        elif hasattr(torch.backends, "mps") and torch.backends.mps.is_available():
+            device = "mps"
+        def pick(args):
+            if torch.cuda.is_available():
+                args.device = "cuda"
+            model.to(args.device)
+      `);
+      assert.equal(f.length, 2);
+      assert.match(f[0].message, /silently takes the CPU path/, 'device = "cpu" before the if is its fallback');
+      assert.match(f[1].message, /has no `else`: the device it chooses is never set/, 'args.device is set only in the branch');
+    });
     it('names torch.accelerator on the native stack', async () => {
       const [f] = await findingsOf('NRN152', 'import torch\nif torch.cuda.is_available():\n    device = "cuda"\n', 'native');
       assert.match(f.message, /torch\.accelerator\.is_available/);
