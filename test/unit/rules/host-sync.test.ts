@@ -137,6 +137,28 @@ describe('host-sync', () => {
       assert.deepEqual(at(await findingsOf('NRN351', code('args.log_interval'))), [[10, 21]]);
       assert.deepEqual(at(await findingsOf('NRN351', code('1 if debug else 50'))), [[10, 21]]);
     });
+    it('sees a periodic guard through a loop inside it, and a first-iteration snapshot (`if i == 0:`) as once', async () => {
+      const f = await findingsOf('NRN351', `
+        import torch
+        for step, batch in enumerate(loader):
+            loss = model(batch).sum()
+            loss.backward()
+            optimizer.step()
+            if (step + 1) % 500 == 0:
+                for k, v in logs.items():
+                    s = "{:.3e}".format(v.item())
+            for k, v in logs.items():
+                every = v.item()
+            if step == 0:
+                first = loss.item()
+            if step == 0 or loss.item() > 3:
+                both = 1
+            if epoch == 0:
+                per_epoch_zero = loss.item()
+      `);
+      // every step: the loop without a guard, an \`or\`, and a test of another counter
+      assert.deepEqual(at(f), [[10, 19], [13, 26], [16, 31]]);
+    });
     it('does not fire outside loops, in plain loops, on user classes, numpy, or on the native stack', async () => {
       const code = `
         import torch

@@ -540,15 +540,49 @@ export function localFunctionsCalledIn(ctx: RuleContext, region: Node): Node[] {
 
 /** Inside the body of `if step % N == 0:` in the loop: periodic logging, the recommended remedy. */
 export function inPeriodicBlock(ctx: RuleContext, node: Node): boolean {
+  // Up to the step loop: a loop inside it (`for k, v in logs.items():` under `if step % 100 == 0:`) runs
+  // only when its own guard lets it.
+  const step = ctx.sem.loopOf(node)?.node;
   for (let p = node.parent; p; p = p.parent) {
-    if (p.type === 'for_statement' || p.type === 'while_statement' || p.type === 'function_definition' || p.type === 'lambda') return false;
+    if (p.type === 'function_definition' || p.type === 'lambda') return false;
+    if (p.type === 'for_statement' || p.type === 'while_statement') {
+      if (!step || p.id === step.id) return false;
+      continue;
+    }
     if (p.type !== 'if_statement' && p.type !== 'elif_clause') continue;
     const body = p.childForFieldName('consequence');
     const cond = p.childForFieldName('condition');
     if (!body || !cond || node.startIndex < body.startIndex || node.endIndex > body.endIndex) continue;
     if (someNode(cond, (n) => n.type === 'binary_operator' && n.childForFieldName('operator')?.text === '%' && !everyStep(ctx, n.childForFieldName('right')))) return true;
+    if (step && firstIterationOnly(cond, step)) return true;
   }
   return false;
+}
+
+/**
+ * `if i == 0:` (or `and`-ed with other tests) where `i` counts the iterations of `loop` (`for i, b in
+ * enumerate(…)`, `for i in range(…)`): the body runs once (a snapshot of the first batch), not every step.
+ */
+function firstIterationOnly(cond: Node, loop: Node): boolean {
+  const e = unparen(cond);
+  if (e.type === 'boolean_operator') {
+    if (e.childForFieldName('operator')?.type !== 'and') return false;
+    const l = e.childForFieldName('left');
+    const r = e.childForFieldName('right');
+    return (!!l && firstIterationOnly(l, loop)) || (!!r && firstIterationOnly(r, loop));
+  }
+  if (e.type !== 'comparison_operator' || e.namedChildren.length !== 2 || !/^\S+\s*==\s*\S+$/.test(e.text)) return false;
+  const [a, b] = e.namedChildren;
+  const name = a.type === 'identifier' && b.type === 'integer' ? a.text : b.type === 'identifier' && a.type === 'integer' ? b.text : null;
+  if (!name || loop.type !== 'for_statement') return false;
+  const left = loop.childForFieldName('left');
+  const right = loop.childForFieldName('right');
+  if (!left || right?.type !== 'call') return false;
+  const fn = right.childForFieldName('function')?.text;
+  if (fn === 'range') return left.type === 'identifier' && left.text === name;
+  // `for i, batch in enumerate(loader)`: the first element of the target is the counter.
+  const first = (left.type === 'pattern_list' || left.type === 'tuple_pattern') ? left.namedChildren[0] : null;
+  return fn === 'enumerate' && first?.type === 'identifier' && first.text === name;
 }
 
 /** `step % 1`: a modulus that can only be 1 (`log_interval = 1`, nanoGPT's default) is true at every step. */
