@@ -253,6 +253,10 @@ const dataParallel: Rule = {
     if (hit.inString) return;
     const call = ctx.sem.callOf(hit.node);
     if (!call || !call.qname || !/^torch\.nn\.(?:parallel\.(?:data_parallel\.)?)?DataParallel$/.test(call.qname)) return;
+    if (guardedByCudaCheck(ctx, call.node)) {
+      ctx.report(call.func, { severity: 'info', message: '`nn.DataParallel` sits behind a CUDA check, so it never runs on Neuron (the other branch does). For Neuron data parallelism run one process per NeuronCore with `torchrun --nproc_per_node=<cores>`.' });
+      return;
+    }
     ctx.report(call.func);
   },
 };

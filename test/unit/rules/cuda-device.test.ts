@@ -35,6 +35,31 @@ describe('cuda-device', () => {
       assert.match(f[0].message, /behind a CUDA check/);
       assert.ok(f.every((x) => x.fixable));
     });
+    it('reports calls in the elif/else after a test that always holds on Neuron as info (imagenet main.py)', async () => {
+      const f = await findingsOf('NRN101', `
+        import torch
+        if not torch.cuda.is_available() and not torch.backends.mps.is_available():
+            print("using CPU, this will be slow")
+        elif args.distributed:
+            model.cuda()
+        else:
+            model = torch.nn.DataParallel(model).cuda()
+        if not args.no_cuda:
+            model.cuda()
+        else:
+            model.cuda()
+        if args.cpu or not torch.cuda.is_available():
+            pass
+        else:
+            model.cuda()
+        if not torch.cuda.is_available() and args.strict:
+            raise SystemExit
+        else:
+            model.cuda()
+      `);
+      // args.no_cuda is the user's flag, and \`… and args.strict\` may be False: those branches run.
+      assert.deepEqual(f.map((x) => [x.range.start.line, x.severity]), [[4, 'info'], [6, 'info'], [8, 'error'], [10, 'error'], [14, 'info'], [18, 'error']]);
+    });
     it('names the native device on the native stack', async () => {
       const [f] = await findingsOf('NRN101', 'import torch\nx = torch.zeros(1).cuda()\n', 'native');
       assert.match(f.message, /"neuron"/);

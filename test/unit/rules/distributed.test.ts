@@ -194,6 +194,20 @@ describe('distributed', () => {
       `);
       assert.deepEqual(at(f), [[2, 9]]);
     });
+    it('is info behind a CUDA check (that branch never runs on Neuron)', async () => {
+      const f = await findingsOf('NRN257', `
+        import torch
+        if not torch.cuda.is_available():
+            print("cpu")
+        else:
+            model = torch.nn.DataParallel(model)
+        if torch.cuda.device_count() > 1:
+            model = torch.nn.DataParallel(model)
+        model = torch.nn.DataParallel(model)
+      `);
+      assert.deepEqual(f.map((x) => [x.range.start.line, x.severity]), [[4, 'info'], [6, 'info'], [7, 'warning']]);
+      assert.match(f[0].message, /behind a CUDA check/);
+    });
     it('does not fire on DistributedDataParallel or user classes', async () => {
       const f = await findingsOf('NRN257', `
         import torch

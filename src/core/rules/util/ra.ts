@@ -611,7 +611,50 @@ export function alreadyOnHost(ctx: RuleContext, expr: Node): boolean {
  */
 export function guardedByCudaCheck(ctx: RuleContext, node: Node): boolean {
   for (const cond of guardingConditions(node)) if (isCudaCheck(ctx, cond, 0)) return true;
+  return afterNoCudaBranch(ctx, node);
+}
+
+/**
+ * In an `elif`/`else` of a chain with an earlier test that always holds on Neuron (`if not
+ * torch.cuda.is_available() and not torch.backends.mps.is_available(): print("using CPU")`): the chain
+ * stops there, and this branch never runs (pytorch/examples imagenet).
+ */
+function afterNoCudaBranch(ctx: RuleContext, node: Node): boolean {
+  for (let child = node, p = node.parent; p; child = p, p = p.parent) {
+    if (p.type === 'function_definition' || p.type === 'module' || p.type === 'class_definition') return false;
+    if (p.type !== 'if_statement') continue;
+    const conds: Node[] = [];
+    const main = p.childForFieldName('condition');
+    if (main) conds.push(main);
+    for (const k of p.namedChildren) {
+      if (same(k, child)) {
+        if (k.type === 'else_clause' || k.type === 'elif_clause') {
+          if (conds.some((c) => alwaysOnNeuron(ctx, c))) return true;
+        }
+        break;
+      }
+      if (k.type === 'elif_clause') {
+        const c = k.childForFieldName('condition');
+        if (c) conds.push(c);
+      }
+    }
+  }
   return false;
+}
+
+const MPS_CHECK = /^torch\.backends\.mps\.is_(?:available|built)\(\)$/;
+/** A test that always holds on Neuron: `not <CUDA check>` (and `not` MPS checks: Neuron hosts run Linux), `and`/`or` of them. */
+function alwaysOnNeuron(ctx: RuleContext, cond: Node): boolean {
+  const e = unparen(cond);
+  if (e.type === 'boolean_operator') {
+    const l = e.childForFieldName('left');
+    const r = e.childForFieldName('right');
+    if (!l || !r) return false;
+    return e.childForFieldName('operator')?.type === 'and' ? alwaysOnNeuron(ctx, l) && alwaysOnNeuron(ctx, r) : alwaysOnNeuron(ctx, l) || alwaysOnNeuron(ctx, r);
+  }
+  if (e.type !== 'not_operator') return false;
+  const arg = e.childForFieldName('argument');
+  return !!arg && (MPS_CHECK.test(unparen(arg).text.replace(/\s+/g, '')) || isCudaCheck(ctx, arg, 0));
 }
 
 /**
