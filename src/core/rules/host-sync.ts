@@ -6,7 +6,7 @@ import type { CallInfo } from '../semantic/semantic';
 import { DOCS } from './util/docs';
 import { attributeAt, calledAcrossLinesAt, calledAt, isAttributeText, isCalledText, isMethodCallText, methodCallAt } from './util/nodes';
 import { perText } from '../text';
-import { RA_DOCS, alreadyOnHost, inPeriodicBlock, isForeignArray, isTensorish, loaderDataOnHost, methodClass, unparen } from './util/ra';
+import { RA_DOCS, alreadyOnHost, fromGeneration, inPeriodicBlock, isForeignArray, isTensorish, loaderDataOnHost, methodClass, unparen } from './util/ra';
 
 /**
  * Code that places tensors on a device: `.to(`, `.cuda(`, a device, XLA. A file with none of them runs on
@@ -49,7 +49,7 @@ const itemInLoop: Rule = {
     // Logging every N steps (`if step % 50 == 0:`) is what the message recommends.
     if (!inDeviceStep(ctx, hit.node)) return;
     // `(labels == 1).sum().item()` with labels from the loader, never moved to the device: host data.
-    if (loaderDataOnHost(ctx, call.receiver)) return;
+    if (loaderDataOnHost(ctx, call.receiver) || fromGeneration(ctx, call.receiver)) return;
     ctx.report({ start: ctx.sem.rangeOf(hit.node).start, end: ctx.sem.rangeOf(call.node).end });
   },
 };
@@ -70,6 +70,8 @@ function hostMethod(ctx: RuleContext, node: Node, method: string, requireTensor:
   if (alreadyOnHost(ctx, call.receiver)) return null;
   // `(y == 1).sum().item()` with `y` from the loader, never moved: host data, no graph to run.
   if (loaderDataOnHost(ctx, call.receiver)) return null;
+  // Decoding a finished generation: the copy is the result.
+  if (fromGeneration(ctx, call.receiver)) return null;
   if (requireTensor && !isTensorish(ctx, call.receiver)) {
     // Without numpy/pandas in the file, a `.tolist()` receiver is almost surely a tensor.
     if (ctx.sem.imports_('numpy') || ctx.sem.imports_('pandas') || ctx.sem.imports_('jax') || ctx.sem.imports_('tensorflow')) return null;

@@ -210,6 +210,36 @@ describe('host-sync', () => {
     });
   });
 
+  describe('host copies of a finished generation (NRN351/352/353)', () => {
+    it('does not fire on decoding the output of .generate() in a sample or eval loop', async () => {
+      const code = `
+        import torch
+        model.eval()
+        with torch.no_grad():
+            for k in range(num_samples):
+                y = model.generate(x, max_new_tokens, temperature=temperature)
+                print(decode(y[0].tolist()))
+            for step, batch in enumerate(eval_dataloader):
+                outputs = model(**batch)
+                preds = model.generate(**batch, max_new_tokens=10)
+                preds = preds[:, max_length:].detach().cpu().numpy()
+                texts = tokenizer.batch_decode(model.generate(**batch).cpu())
+                n = model.generate(**batch).shape[1].item() if False else 0
+                logits = outputs.logits.cpu()
+                gen = accelerator.unwrap_model(model).generate(**batch, max_new_tokens=10)
+                gen = accelerator.pad_across_processes(gen, dim=1, pad_index=0)
+                gathered = accelerator.gather_for_metrics(gen)
+                gathered = gathered[:, max_length:].detach().cpu().numpy()
+                y = model.generate(**batch)
+                y = model(**batch).logits
+                last = y.cpu()
+      `;
+      assert.deepEqual(await findingsOf('NRN352', code), []);
+      // the copies of the model's logits (no generation; \`y\` was last bound to logits) stay reported
+      assert.deepEqual(at(await findingsOf('NRN353', code)), [[13, 33], [20, 18]]);
+    });
+  });
+
   describe('NRN353 .cpu() / .to("cpu") in a loop', () => {
     it('fires on .cpu() and .to("cpu") of tensors', async () => {
       const f = await findingsOf('NRN353', loop('a = out.detach().cpu()\n        b = loss.to("cpu")'));

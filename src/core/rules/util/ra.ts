@@ -594,6 +594,36 @@ function everyStep(ctx: RuleContext, modulus: Node | null): boolean {
   return options.every((o) => o.kind === 'num' && o.value === 1);
 }
 
+/**
+ * The value comes out of a `.generate(…)` call (`out[:, n:].cpu()`, `y[0].tolist()` with `y = model.generate(…)`):
+ * a finished generation, copied once per sample to decode it. Generation itself synchronises per token (HF
+ * `generate` checks its stopping criteria on the host), and the copy is the result, not a step's side read.
+ */
+export function fromGeneration(ctx: RuleContext, expr: Node, depth = 0): boolean {
+  const isGenerate = (n: Node) => n.type === 'call' && ctx.sem.call(n).method === 'generate';
+  if (someNode(expr, isGenerate)) return true;
+  if (depth > 3) return false;
+  // The name the value is read from (`y[0]`, `out.sequences`, `preds.detach()`), then its last binding before
+  // the use: a generation, or a pass-through of one (`accelerator.gather_for_metrics(outputs)`, `out[:, n:]`).
+  const root = (x: Node): Node => {
+    let e = unparen(x);
+    for (;;) {
+      if (e.type === 'subscript' || e.type === 'attribute') e = unparen(e.namedChildren[0]);
+      else if (e.type === 'call' && e.childForFieldName('function')?.type === 'attribute') e = unparen(e.childForFieldName('function')!.namedChildren[0]);
+      else return e;
+    }
+  };
+  const e = root(expr);
+  if (e.type !== 'identifier') return false;
+  let last: Node | null = null;
+  for (const r of ctx.sem.assignmentsOf(e.text, expr)) if (r.endIndex <= expr.startIndex && (!last || r.startIndex > last.startIndex)) last = r;
+  if (!last) return false;
+  if (someNode(last, isGenerate)) return true;
+  const v = unparen(last);
+  const from = v.type === 'call' ? [root(v), ...ctx.sem.call(v).args.map(root)] : [root(v)];
+  return from.some((x) => x.type === 'identifier' && x.id !== e.id && fromGeneration(ctx, x, depth + 1));
+}
+
 /** The expression already went through a host copy (`x.cpu()`, `.numpy()`, `.item()`, `.to("cpu")`). */
 export function alreadyOnHost(ctx: RuleContext, expr: Node): boolean {
   return someNode(expr, (n) => {
