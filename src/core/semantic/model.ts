@@ -783,6 +783,9 @@ export class SemanticModel implements Semantic {
     const direct = (matches: Iterable<[number, number]>) => [...matches].filter(([s]) => this.directlyIn(loop, s));
     if (this.hasCodeAt(direct(trainStepMatches(this.text, loop.bodyStart, loop.end)))) kind = 'train';
     else if (this.callsTrainStepFunction(loop)) kind = 'train';
+    // `for epoch in …: train(epoch); with torch.no_grad(): sample = …`: the body calls the function that holds
+    // the step loop, so this loop runs once per epoch (its no_grad block is a per-epoch sample, not a step).
+    else if (this.callsFunctionIn(loop, this.stepLoopFns!)) kind = 'other';
     else if ((this.underNoGrad(loop) && (!this.hasInnerLoop(loop) || this.runsModel(loop))) || this.hasNoGradBlock(loop)) kind = 'eval';
     // `for batch in eval_dataloader: outputs = model(**batch)`: a model run per batch of a loader (no no_grad needed).
     else if (loop.kind === 'for' && LOADER_LOOP.test(this.text.slice(loop.start, loop.bodyStart)) && this.runsModel(loop)) kind = 'eval';
@@ -844,31 +847,41 @@ export class SemanticModel implements Semantic {
   }
 
   private trainStepFns?: Set<string>;
+  /** Names of same-file functions that hold a training step loop (`def train(epoch): for batch in loader: …`). */
+  private stepLoopFns?: Set<string>;
   /** Names of same-file functions whose body runs backward/optimizer step (train_step helpers). */
   private callsTrainStepFunction(loop: Block): boolean {
     if (!this.trainStepFns) {
       this.trainStepFns = new Set();
+      this.stepLoopFns = new Set();
       // Every training step in code, then the function around it when the step is not in a loop of that
       // function: `def train_step(batch): …backward()` runs once per step of its caller's loop, while
       // `def train_one_epoch(loader): for batch in loader: …` holds the step loop itself.
       for (const [start, end] of trainStepMatches(this.text, 0, this.text.length)) {
         const n = this.root.descendantForIndex(end - 1);
         if (!n || n.type === 'comment' || n.type === 'string_content' || n.type === 'string') continue;
+        let inLoop = false;
         for (let b = this.blockAt(start); b; b = this.outerBlock(b, start)) {
-          if (LOOP.has(b.kind) && start >= b.bodyStart) break;
+          if (LOOP.has(b.kind) && start >= b.bodyStart) inLoop = true;
           if (b.kind !== 'def' || start < b.bodyStart) continue;
           const name = b.node.childForFieldName('name')?.text;
-          if (name) this.trainStepFns.add(name);
+          if (name) (inLoop ? this.stepLoopFns : this.trainStepFns).add(name);
           break;
         }
       }
     }
-    if (!this.trainStepFns.size) return false;
+    return this.callsFunctionIn(loop, this.trainStepFns);
+  }
+
+  private callRes = new Map<Set<string>, RegExp>();
+  /** The body of `loop` (not a nested loop or def) calls one of `names`, same-file functions. */
+  private callsFunctionIn(loop: Block, names: Set<string>): boolean {
+    if (!names.size) return false;
     const from = loop.bodyStart;
     const to = loop.end;
     // One scan of [from, to) for all of the names (not one whole-file scan per name).
-    this.trainStepCall ??= new RegExp(`\\b(?:${[...this.trainStepFns].map(escapeRe).join('|')})\\b`, 'g');
-    const re = this.trainStepCall;
+    let re = this.callRes.get(names);
+    if (!re) this.callRes.set(names, (re = new RegExp(`\\b(?:${[...names].map(escapeRe).join('|')})\\b`, 'g')));
     re.lastIndex = from;
     for (let m = re.exec(this.text); m && m.index < to; m = re.exec(this.text)) {
       if (!this.directlyIn(loop, m.index)) continue;
@@ -878,7 +891,6 @@ export class SemanticModel implements Semantic {
     }
     return false;
   }
-  private trainStepCall?: RegExp;
 
   /** Inside `with torch.no_grad():` / `inference_mode()`, or a function decorated with them. */
   private underNoGrad(loop: Block): boolean {

@@ -105,6 +105,27 @@ describe('host-sync', () => {
       `);
       assert.deepEqual(at(f), [[8, 18], [17, 20]]);
     });
+    it('treats a loop that calls the function holding the step loop as an epoch loop (pytorch/examples vae)', async () => {
+      const code = `
+        import torch
+        def train(epoch):
+            for batch_idx, (data, _) in enumerate(train_loader):
+                data = data.to(device)
+                loss = model(data).sum()
+                loss.backward()
+                optimizer.step()
+        for epoch in range(1, 11):
+            train(epoch)
+            with torch.no_grad():
+                sample = torch.randn(64, 20).to(device)
+                sample = model.decode(sample).cpu()
+        for epoch in range(1, 11):
+            with torch.no_grad():
+                out = model(torch.randn(64, 20).to(device)).cpu()
+      `;
+      // the second loop calls no training function: its no_grad block runs the model per iteration
+      assert.deepEqual(at(await findingsOf('NRN353', code)), [[15, 53]]);
+    });
     it('fires in an eval loop over a DataLoader that runs the model without no_grad, not in other loader loops', async () => {
       const f = await findingsOf('NRN351', `
         import torch
