@@ -4,6 +4,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Rule, RuleContext } from './api';
 import type { CallInfo } from '../semantic/semantic';
 import { TORCH_FAMILY } from '../engine';
+import { fileTrains } from './util/ra';
 import { NEURON, importSites, importStatementOf, isDecorator, isGuardedImport, qnameAt, stringsOf, truthy } from './util/catb';
 
 const PT29 = `${NEURON}archive/appnotes/torch-neuronx/introducing-pytorch-2-9.html`;
@@ -115,6 +116,16 @@ const jitForDeployment: Rule = {
     // Scripting a small helper function is not a deployment path.
     if (target.type === 'identifier' && definesFunction(ctx, target.text)) return;
     if (target.type === 'lambda') return;
+    // A training script (timm, torchaudio examples) scripts the model it trains: the deployment advice is beside
+    // the point there, and on XLA the scripted module only replays the same ops into the lazy graph.
+    if (fileTrains(ctx, hit.node)) {
+      ctx.report(hit.node, {
+        severity: 'info',
+        message: 'TorchScript brings nothing to training on Neuron: on the XLA stack the graph is traced lazily from the ops the module runs, scripted or not, and compiled by the Neuron compiler. Train the plain `nn.Module`; to deploy, compile it with `torch_neuronx.trace(model, example_inputs)`.',
+        data: { replacement: 'torch_neuronx.trace' },
+      });
+      return;
+    }
     ctx.report(hit.node, { data: { replacement: 'torch_neuronx.trace' } });
   },
 };

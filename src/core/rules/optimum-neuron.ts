@@ -406,7 +406,7 @@ const trlUnsupported: Rule = {
   category: 'optimum-neuron',
   severity: XLA_ONLY,
   title: 'TRL trainers without a Neuron counterpart (DPO, ORPO, GRPO, PPO, …)',
-  message: 'Optimum Neuron 0.4.x has no Neuron version of this TRL trainer (`NeuronORPOTrainer` existed up to 0.3.0 and was removed in 0.4.0). Only `NeuronSFTTrainer` is available.',
+  message: 'Optimum Neuron 0.4.x has no Neuron version of this TRL trainer (`NeuronORPOTrainer` existed up to 0.3.0 and was removed in 0.4.0). Use `NeuronSFTTrainer` for supervised fine-tuning, or pin `optimum-neuron==0.3.0` for ORPO.',
   why: 'The 0.4.0 `optimum.neuron` package exports `NeuronTrainer` and `NeuronSFTTrainer` only; ORPO was dropped and DPO/PPO never existed. GRPO is the exception: optimum-neuron after 0.4.0 exports `NeuronGRPOTrainer` and `NeuronGRPOConfig`.',
   fix: 'Pin `optimum-neuron==0.3.0` (with its SDK) for ORPO, or use SFT; otherwise this training method is not available on Trainium through Optimum Neuron.',
   docs: QUICKSTART,
@@ -419,7 +419,14 @@ const trlUnsupported: Rule = {
     const use = classUse(ctx, hit.node);
     if (!use || use.kind === 'from_pretrained') return;
     // GRPO came back after 0.4.0: optimum-neuron's main branch exports NeuronGRPOTrainer and NeuronGRPOConfig.
-    ctx.report(hit.node, hit.word === 'GRPOTrainer' ? { message: GRPO_MESSAGE } : undefined);
+    // ORPO had a Neuron trainer up to 0.3.0; the others never did, so the ORPO history is no advice for them.
+    const message =
+      hit.word === 'GRPOTrainer'
+        ? GRPO_MESSAGE
+        : hit.word === 'ORPOTrainer'
+          ? undefined
+          : `Optimum Neuron has no Neuron version of TRL's \`${hit.word}\` (0.4.x exports \`NeuronTrainer\` and \`NeuronSFTTrainer\`; later releases add \`NeuronGRPOTrainer\`), and the stock TRL trainer does not train on Trainium. Use supervised fine-tuning with \`NeuronSFTTrainer\`, or GRPO with \`NeuronGRPOTrainer\`, or run this method elsewhere.`;
+    ctx.report(hit.node, message ? { message } : undefined);
   },
 };
 

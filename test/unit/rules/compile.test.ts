@@ -86,6 +86,18 @@ describe('compile', () => {
       assert.deepEqual(at(f), [[2, 20], [3, 22]]);
       assert.equal(f[0].severity, 'warning');
     });
+    it('is info with a training message when the file trains the scripted model (timm train.py)', async () => {
+      const [f] = await findingsOf('NRN604', `
+        import torch
+        model = torch.jit.script(model)
+        for x, y in loader:
+            loss = criterion(model(x), y)
+            loss.backward()
+            optimizer.step()
+      `);
+      assert.equal(f.severity, 'info');
+      assert.match(f.message, /brings nothing to training/);
+    });
     it('ignores torch_neuronx.trace, scripted helper functions, jit.save/load and native', async () => {
       const code = `
         import torch

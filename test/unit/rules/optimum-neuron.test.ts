@@ -308,6 +308,10 @@ describe('optimum-neuron', () => {
       assert.deepEqual(at(f), [[2, 5], [3, 5]]);
       assert.match(f[0].message, /no Neuron version/);
       assert.match(f[1].message, /NeuronGRPOTrainer/, 'GRPO has a Neuron trainer after 0.4.0');
+      assert.match(f[0].message, /`DPOTrainer`/);
+      assert.doesNotMatch(f[0].message, /ORPO/, 'the ORPO history is no advice for DPO');
+      const [orpo] = await findingsOf('NRN812', 'from trl import ORPOTrainer\nt = ORPOTrainer(model=m)\n');
+      assert.match(orpo.message, /NeuronORPOTrainer` existed up to 0\.3\.0/);
     });
     it('leaves evaluation on these trainers to NRN812 (NRN808 would advise a NeuronTrainer they cannot become)', async () => {
       const src = 'from trl import RewardTrainer, SFTTrainer\nt = RewardTrainer(model=m, eval_dataset=ds)\nt.evaluate()\ns = SFTTrainer(model=m, eval_dataset=ds)\n';
