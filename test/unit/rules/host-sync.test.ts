@@ -261,6 +261,26 @@ describe('host-sync', () => {
     });
   });
 
+  describe('a value copied to the host before (NRN352/354)', () => {
+    it('does not report the second read of a name bound to a host copy (torchaudio wav2letter)', async () => {
+      const code = `
+        import torch
+        for step, (x, y) in enumerate(train_loader):
+            out = model(x.to(device))
+            loss = criterion(out, y.to(device))
+            loss.backward()
+            optimizer.step()
+            host = out.argmax(-1).to("cpu")
+            host = decoder(host)
+            ids = host.tolist()
+            again = out.argmax(-1)
+            more = again.tolist()
+      `;
+      // \`again\` is still on the device
+      assert.deepEqual(at(await findingsOf('NRN352', code)), [[11, 18]]);
+    });
+  });
+
   describe('NRN353 .cpu() / .to("cpu") in a loop', () => {
     it('fires on .cpu() and .to("cpu") of tensors', async () => {
       const f = await findingsOf('NRN353', loop('a = out.detach().cpu()\n        b = loss.to("cpu")'));

@@ -353,8 +353,7 @@ function boundToTensor(ctx: RuleContext, e: Node, depth: number): boolean {
   // `input_pos = input_pos.item()` just before `while input_pos < n:`: the last binding before the use is a
   // host value, so the name holds a Python number there (textual order: precision over recall in loops).
   if (!rhs.some((r) => isTensorish(ctx, r, depth + 1))) return false;
-  let last: Node | null = null;
-  for (const r of rhs) if (r.endIndex <= e.startIndex && (!last || r.startIndex > last.startIndex)) last = r;
+  const last = lastBinding(ctx, key, e);
   return !last || !isHostValue(ctx, last);
 }
 
@@ -605,33 +604,53 @@ export function fromGeneration(ctx: RuleContext, expr: Node, depth = 0): boolean
   if (depth > 3) return false;
   // The name the value is read from (`y[0]`, `out.sequences`, `preds.detach()`), then its last binding before
   // the use: a generation, or a pass-through of one (`accelerator.gather_for_metrics(outputs)`, `out[:, n:]`).
-  const root = (x: Node): Node => {
-    let e = unparen(x);
-    for (;;) {
-      if (e.type === 'subscript' || e.type === 'attribute') e = unparen(e.namedChildren[0]);
-      else if (e.type === 'call' && e.childForFieldName('function')?.type === 'attribute') e = unparen(e.childForFieldName('function')!.namedChildren[0]);
-      else return e;
-    }
-  };
-  const e = root(expr);
-  if (e.type !== 'identifier') return false;
-  let last: Node | null = null;
-  for (const r of ctx.sem.assignmentsOf(e.text, expr)) if (r.endIndex <= expr.startIndex && (!last || r.startIndex > last.startIndex)) last = r;
+  const e = valueRoot(expr);
+  const last = e.type === 'identifier' ? lastBinding(ctx, e.text, expr) : null;
   if (!last) return false;
   if (someNode(last, isGenerate)) return true;
   const v = unparen(last);
-  const from = v.type === 'call' ? [root(v), ...ctx.sem.call(v).args.map(root)] : [root(v)];
+  const from = v.type === 'call' ? [valueRoot(v), ...ctx.sem.call(v).args.map(valueRoot)] : [valueRoot(v)];
   return from.some((x) => x.type === 'identifier' && x.id !== e.id && fromGeneration(ctx, x, depth + 1));
 }
 
-/** The expression already went through a host copy (`x.cpu()`, `.numpy()`, `.item()`, `.to("cpu")`). */
-export function alreadyOnHost(ctx: RuleContext, expr: Node): boolean {
-  return someNode(expr, (n) => {
-    if (n.type !== 'call') return false;
-    const c = ctx.sem.call(n);
-    if (c.method === 'cpu' || c.method === 'numpy' || c.method === 'item' || c.method === 'tolist') return true;
-    return c.method === 'to' && !!c.args[0] && ctx.sem.possibleStrings(c.args[0]).some((s) => s.value === 'cpu');
-  });
+/** The object a value is read from: `y` of `y[0]`, `out.sequences`, `preds.detach().cpu()`. */
+function valueRoot(x: Node): Node {
+  let e = unparen(x);
+  for (;;) {
+    if (e.type === 'subscript' || e.type === 'attribute') e = unparen(e.namedChildren[0]);
+    else if (e.type === 'call' && e.childForFieldName('function')?.type === 'attribute') e = unparen(e.childForFieldName('function')!.namedChildren[0]);
+    else return e;
+  }
+}
+
+/** The right-hand side of the last assignment to `name` written before `use` (textual order), if any. */
+function lastBinding(ctx: RuleContext, name: string, use: Node): Node | null {
+  let last: Node | null = null;
+  for (const r of ctx.sem.assignmentsOf(name, use)) if (r.endIndex <= use.startIndex && (!last || r.startIndex > last.startIndex)) last = r;
+  return last;
+}
+
+/**
+ * The expression already went through a host copy (`x.cpu()`, `.numpy()`, `.item()`, `.to("cpu")`), itself or
+ * in the last binding of the name it reads (`host = out.to("cpu")` … `host.tolist()`: the copy was there).
+ */
+export function alreadyOnHost(ctx: RuleContext, expr: Node, depth = 0): boolean {
+  const copied = (x: Node) =>
+    someNode(x, (n) => {
+      if (n.type !== 'call') return false;
+      const c = ctx.sem.call(n);
+      if (c.method === 'cpu' || c.method === 'numpy' || c.method === 'item' || c.method === 'tolist') return true;
+      return c.method === 'to' && !!c.args[0] && ctx.sem.possibleStrings(c.args[0]).some((s) => s.value === 'cpu');
+    });
+  if (copied(expr)) return true;
+  const e = valueRoot(expr);
+  const last = e.type === 'identifier' ? lastBinding(ctx, e.text, expr) : null;
+  if (!last) return false;
+  if (copied(last)) return true;
+  // `output = decoder(output)` after the copy: a function of a host tensor computes on the host.
+  const v = unparen(last);
+  const first = v.type === 'call' && v.childForFieldName('function')?.type === 'identifier' ? ctx.sem.call(v).args[0] : undefined;
+  return depth < 2 && !!first && first.type === 'identifier' && alreadyOnHost(ctx, first, depth + 1);
 }
 
 /**
