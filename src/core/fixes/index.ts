@@ -94,7 +94,7 @@ export class FixEngine {
       const line = f.range.start.line;
       if (!outcome) {
         const own = (byRule.get(f.rule) ?? []).filter((x) => !x.targets || x.targets.includes(target));
-        const why = own.length ? 'the code does not match a known rewrite' : target === 'native' && f.category === 'optimum-neuron' ? 'Hugging Face libraries run natively on TorchNeuron: only device changes apply' : 'no automatic fix for this rule';
+        const why = own.length ? (f.fixable ? 'the code does not match a known rewrite' : 'no automatic fix for this occurrence') : target === 'native' && f.category === 'optimum-neuron' ? 'Hugging Face libraries run natively on TorchNeuron: only device changes apply' : 'no automatic fix for this rule';
         skipped.push({ rule: f.rule, reason: why, line });
       } else if ('skip' in outcome) skipped.push({ rule: f.rule, reason: outcome.skip, line });
       else if (!outcome.safe && !options.includeUnsafe) skipped.push({ rule: f.rule, reason: `offered as a quick fix only: ${outcome.title}`, line });

@@ -21,6 +21,28 @@ function disabled(ctx: RuleContext, call: { kwargs: ReadonlyMap<string, Node> })
   return !!v && v.kind === 'bool' && !v.value;
 }
 
+const CUDA_AUTOCAST = new Set(['torch.cuda.amp.autocast', 'torch.cuda.amp.autocast_mode.autocast']);
+/**
+ * A reference to CUDA autocast (not a call) assigned to a name, directly, as a branch of `a if c else b`, or
+ * through `functools.partial(…)`, where that name is called elsewhere in the file. Returns the reference.
+ */
+function aliasedAutocast(ctx: RuleContext, word: Node): Node | null {
+  const p = word.parent;
+  const ref = p?.type === 'attribute' && p.childForFieldName('attribute')?.id === word.id ? p : word;
+  if (!CUDA_AUTOCAST.has(ctx.sem.qualifiedName(ref) ?? '')) return null;
+  let v: Node = ref;
+  for (;;) {
+    const up = v.parent;
+    if (up?.type === 'conditional_expression' || up?.type === 'parenthesized_expression') v = up;
+    else if (up?.type === 'argument_list' && up.parent?.type === 'call' && ctx.sem.call(up.parent).qname === 'functools.partial' && up.namedChildren[0]?.id === v.id) v = up.parent;
+    else break;
+  }
+  const name = assignedName(ctx, v);
+  if (!name) return null;
+  const called = ctx.sem.usesOf(name).some((u) => u.parent?.type === 'call' && u.parent.childForFieldName('function')?.id === u.id);
+  return called ? ref : null;
+}
+
 const cudaAutocast: Rule = {
   id: 'NRN201',
   name: 'cuda-autocast',
@@ -39,9 +61,16 @@ const cudaAutocast: Rule = {
   visit(hit, ctx) {
     if (hit.inString) return;
     const call = ctx.sem.callOf(hit.node);
-    if (!call || !call.qname || disabled(ctx, call)) return;
-    const deviceType = ctx.target === 'native' ? 'neuron' : 'xla';
     const message = `CUDA autocast never applies on Neuron (no CUDA device; Neuron tensors are not CUDA tensors), so the model silently runs in fp32. Use ${neuronAutocast(ctx.target)}.`;
+    if (!call) {
+      // `amp_autocast = torch.cuda.amp.autocast` (timm), `autocast = torch.cuda.amp.autocast if fp16 else nullcontext`
+      // (llama-recipes), then `with amp_autocast():`: the context manager is chosen where it is named.
+      const ref = aliasedAutocast(ctx, hit.node);
+      if (ref) ctx.report(ref, { message, fixable: false });
+      return;
+    }
+    if (!call.qname || disabled(ctx, call)) return;
+    const deviceType = ctx.target === 'native' ? 'neuron' : 'xla';
     if (call.qname === 'torch.cuda.amp.autocast' || call.qname === 'torch.cuda.amp.autocast_mode.autocast') {
       ctx.report(call.func, { message, data: { replacement: 'torch.autocast', device_type: deviceType, dtype: 'torch.bfloat16' } });
       return;

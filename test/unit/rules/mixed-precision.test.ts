@@ -3,6 +3,28 @@ import { at, findingsOf } from '../helpers';
 
 describe('mixed-precision', () => {
   describe('NRN201 CUDA autocast', () => {
+    it('fires where CUDA autocast is named for later use (timm, llama-recipes), not on unused or non-CUDA references', async () => {
+      const f = await findingsOf('NRN201', `
+        import functools
+        import torch
+        from contextlib import nullcontext
+        amp_autocast = torch.cuda.amp.autocast
+        autocast = torch.cuda.amp.autocast if use_fp16 else nullcontext
+        self.ctx = functools.partial(torch.cuda.amp.autocast, dtype=torch.float16)
+        unused = torch.cuda.amp.autocast
+        cpu_ctx = torch.autocast
+        with amp_autocast():
+            y = model(x)
+        with autocast():
+            y = model(x)
+        with self.ctx():
+            y = model(x)
+        with cpu_ctx("cpu"):
+            y = model(x)
+      `);
+      assert.deepEqual(at(f), [[4, 16], [5, 12], [6, 30]]);
+      assert.ok(f.every((x) => !x.fixable && /silently runs in fp32/.test(x.message)));
+    });
     it('fires on torch.cuda.amp.autocast at the callee and on "cuda" device types at the string', async () => {
       const f = await findingsOf('NRN201', `
         import torch
