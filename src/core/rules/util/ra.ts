@@ -593,12 +593,15 @@ function everyStep(ctx: RuleContext, modulus: Node | null): boolean {
   return options.every((o) => o.kind === 'num' && o.value === 1);
 }
 
+const writesGenerate = perText((text) => /\.\s*generate\s*\(/.test(text));
+
 /**
  * The value comes out of a `.generate(…)` call (`out[:, n:].cpu()`, `y[0].tolist()` with `y = model.generate(…)`):
  * a finished generation, copied once per sample to decode it. Generation itself synchronises per token (HF
  * `generate` checks its stopping criteria on the host), and the copy is the result, not a step's side read.
  */
 export function fromGeneration(ctx: RuleContext, expr: Node, depth = 0): boolean {
+  if (!writesGenerate(ctx.text)) return false;
   const isGenerate = (n: Node) => n.type === 'call' && ctx.sem.call(n).method === 'generate';
   if (someNode(expr, isGenerate)) return true;
   if (depth > 3) return false;
