@@ -184,7 +184,8 @@ function ordinalVariable(ctx: RuleContext, n: Node): boolean {
   if (rhs.some(rankInt)) return rhs.every((r) => rankInt(r) || r.type === 'integer');
   if (!ORDINAL_NAME.test(last)) return false;
   return rhs.every((r) => {
-    if (r.type === 'integer' || rankInt(r)) return true;
+    // `def train(…, local_rank=None)`: unset means no move at all; any value given is the rank.
+    if (r.type === 'integer' || r.type === 'none' || rankInt(r)) return true;
     if (r.type === 'identifier' || r.type === 'attribute') return ORDINAL_NAME.test(r.text.slice(r.text.lastIndexOf('.') + 1));
     if (r.type !== 'call') return false;
     const q = ctx.sem.call(r).qname ?? '';
@@ -367,14 +368,21 @@ const deviceMap: Rule = {
     const hf = call.method === 'from_pretrained' || call.qname === 'transformers.pipeline' || (call.qname ?? '').startsWith('transformers.');
     if (!hf) return;
     const instead = ctx.target === 'native' ? '`.to("neuron")`' : '`.to(torch_xla.device())`';
-    const cudaAt = (n: Node) => ctx.report(n, { message: `\`device_map\` ${n.text} places the model on a CUDA GPU; ${CPU_BUILD} Drop \`device_map\` and move the model with ${instead}.`, data: { value: n.text } });
+    // The fix drops the keyword argument: a map built in a variable is the user's to remove.
+    const cudaAt = (n: Node) =>
+      ctx.report(n, { message: `\`device_map\` ${n.text} places the model on a CUDA GPU; ${CPU_BUILD} Drop \`device_map\` and move the model with ${instead}.`, data: { value: n.text }, fixable: n.startIndex >= value.startIndex && n.endIndex <= value.endIndex });
     // Literal CUDA targets are reported here (a variable holding "cuda" is NRN102's).
-    const direct = [value, ...(value.type === 'dictionary' ? value.namedChildren.filter((p) => p.type === 'pair').map((p) => p.childForFieldName('value')!) : [])];
+    const pairValues = (d: Node) => (d.type === 'dictionary' ? d.namedChildren.filter((p) => p.type === 'pair').map((p) => p.childForFieldName('value')!) : []);
+    // `device_map = {"": local_rank}` … `from_pretrained(…, device_map=device_map)` (QLoRA): the map is written there.
+    const maps = value.type === 'identifier' ? ctx.sem.assignmentsOf(value.text, value).filter((r) => r.type === 'dictionary') : [];
+    const direct = [value, ...pairValues(value), ...maps.flatMap(pairValues)];
     for (const v of direct) {
       if (!v) continue;
       const cv = ctx.sem.constValue(v);
       if (v.type === 'integer' && cv?.kind === 'num') cudaAt(v);
       else if (v.type === 'string' && cv?.kind === 'str' && isCudaDeviceString(cv.value, false)) cudaAt(v);
+      // `device_map={"": local_rank}` (QLoRA, TRL): the process's GPU index.
+      else if ((v.type === 'identifier' || v.type === 'attribute') && ordinalVariable(ctx, v)) cudaAt(v);
     }
     for (const s of ctx.sem.possibleStrings(value)) {
       if (!AUTO_MAPS.has(s.value)) continue;

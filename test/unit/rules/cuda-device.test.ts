@@ -212,6 +212,20 @@ describe('cuda-device', () => {
       assert.deepEqual(at(f), [[5, 38], [6, 27], [8, 14], [10, 22], [11, 30]]);
       assert.match(f[0].message, /`rank` is a rank or GPU index/);
     });
+    it('fires on a rank parameter that defaults to None (llama-recipes train_utils)', async () => {
+      const f = await findingsOf('NRN103', `
+        import torch
+        def train(model, loader, optimizer, local_rank=None):
+            for batch in loader:
+                for key in batch.keys():
+                    batch[key] = batch[key].to(local_rank)
+        def other(x, gpu=None, fallback="xla"):
+            gpu = gpu or fallback
+            x.to(gpu)
+      `);
+      // \`gpu\` may also hold a device string
+      assert.deepEqual(at(f), [[5, 40]]);
+    });
     it('leaves names that also hold a device, a string or other values, and dtypes, alone', async () => {
       const f = await findingsOf('NRN103', `
         import torch
@@ -329,6 +343,21 @@ describe('cuda-device', () => {
       `);
       assert.deepEqual(at(f), [[2, 44], [3, 44], [4, 49]]);
       assert.deepEqual(f.map((x) => x.severity), ['warning', 'error', 'error']);
+      // QLoRA / TRL: the process's GPU index; a plain name is left alone
+      const g = await findingsOf('NRN107', `
+        import os
+        from transformers import AutoModelForCausalLM as AM
+        local_rank = int(os.environ.get("LOCAL_RANK", "0"))
+        m = AM.from_pretrained("gpt2", device_map={"": local_rank})
+        dm = build_map()
+        n = AM.from_pretrained("gpt2", device_map=dm)
+        device_map = "auto"
+        if ddp:
+            device_map = {"": local_rank}
+        q = AM.from_pretrained("gpt2", device_map=device_map)
+      `);
+      assert.deepEqual(at(g), [[4, 48], [7, 14], [9, 23]]);
+      assert.deepEqual(g.map((x) => x.severity), ['error', 'warning', 'error']);
       assert.match(f[0].message, /torch_xla\.device\(\)/);
     });
     it('does not fire on CPU maps, non-HF calls or comments, and leaves variables to NRN102', async () => {
