@@ -541,10 +541,11 @@ export function localFunctionsCalledIn(ctx: RuleContext, region: Node): Node[] {
 export function inPeriodicBlock(ctx: RuleContext, node: Node): boolean {
   // Up to the step loop: a loop inside it (`for k, v in logs.items():` under `if step % 100 == 0:`) runs
   // only when its own guard lets it.
-  const step = ctx.sem.loopOf(node)?.node;
+  let step: Node | null | undefined; // asked only when a loop stands between the node and a guard
   for (let p = node.parent; p; p = p.parent) {
     if (p.type === 'function_definition' || p.type === 'lambda') return false;
     if (p.type === 'for_statement' || p.type === 'while_statement') {
+      if (step === undefined) step = ctx.sem.loopOf(node)?.node ?? null;
       if (!step || p.id === step.id) return false;
       continue;
     }
@@ -553,7 +554,7 @@ export function inPeriodicBlock(ctx: RuleContext, node: Node): boolean {
     const cond = p.childForFieldName('condition');
     if (!body || !cond || node.startIndex < body.startIndex || node.endIndex > body.endIndex) continue;
     if (someNode(cond, (n) => n.type === 'binary_operator' && n.childForFieldName('operator')?.text === '%' && !everyStep(ctx, n.childForFieldName('right')))) return true;
-    if (step && firstIterationOnly(cond, step)) return true;
+    if (firstIterationOnly(cond, () => (step === undefined ? (step = ctx.sem.loopOf(node)?.node ?? null) : step))) return true;
   }
   return false;
 }
@@ -562,18 +563,19 @@ export function inPeriodicBlock(ctx: RuleContext, node: Node): boolean {
  * `if i == 0:` (or `and`-ed with other tests) where `i` counts the iterations of `loop` (`for i, b in
  * enumerate(…)`, `for i in range(…)`): the body runs once (a snapshot of the first batch), not every step.
  */
-function firstIterationOnly(cond: Node, loop: Node): boolean {
+function firstIterationOnly(cond: Node, loopOf: () => Node | null): boolean {
   const e = unparen(cond);
   if (e.type === 'boolean_operator') {
     if (e.childForFieldName('operator')?.type !== 'and') return false;
     const l = e.childForFieldName('left');
     const r = e.childForFieldName('right');
-    return (!!l && firstIterationOnly(l, loop)) || (!!r && firstIterationOnly(r, loop));
+    return (!!l && firstIterationOnly(l, loopOf)) || (!!r && firstIterationOnly(r, loopOf));
   }
   if (e.type !== 'comparison_operator' || e.namedChildren.length !== 2 || !/^\S+\s*==\s*\S+$/.test(e.text)) return false;
   const [a, b] = e.namedChildren;
   const name = a.type === 'identifier' && b.type === 'integer' ? a.text : b.type === 'identifier' && a.type === 'integer' ? b.text : null;
-  if (!name || loop.type !== 'for_statement') return false;
+  const loop = name ? loopOf() : null;
+  if (!name || loop?.type !== 'for_statement') return false;
   const left = loop.childForFieldName('left');
   const right = loop.childForFieldName('right');
   if (!left || right?.type !== 'call') return false;
