@@ -58,8 +58,17 @@ function classUse(ctx: RuleContext, node: Node): Use | null {
 }
 
 /** A rule for a class that has a drop-in Optimum Neuron replacement, reported at the class name when called or subclassed. */
-function replaceClass(meta: Omit<RuleMeta, 'category' | 'severity' | 'stackNote'> & { lib: string; cls: string; replacement: string; module?: string; severity?: Rule['severity'] }): Rule {
-  const { lib, cls, replacement, module = 'optimum.neuron', severity = XLA_ONLY, ...rest } = meta;
+/**
+ * The file runs the stock Hugging Face trainer on PyTorch/XLA on purpose (it imports torch_xla, not Optimum
+ * Neuron), as Neuron's "BERT MRPC finetuning using Hugging Face Trainer API" tutorial does: that path works
+ * for data-parallel fine-tuning, and NeuronTrainer's limits (no evaluation, no resume) do not apply to it.
+ */
+export function stockTrainerOnXla(ctx: RuleContext): boolean {
+  return ctx.sem.imports_('torch_xla') && !ctx.sem.imports_('optimum.neuron');
+}
+
+function replaceClass(meta: Omit<RuleMeta, 'category' | 'severity' | 'stackNote'> & { lib: string; cls: string; replacement: string; module?: string; severity?: Rule['severity']; onXla?: string }): Rule {
+  const { lib, cls, replacement, module = 'optimum.neuron', severity = XLA_ONLY, onXla, ...rest } = meta;
   return {
     ...rest,
     category: 'optimum-neuron',
@@ -71,10 +80,13 @@ function replaceClass(meta: Omit<RuleMeta, 'category' | 'severity' | 'stackNote'
       if (!isFrom(qnameAt(ctx.sem, hit.node), lib, cls)) return;
       const use = classUse(ctx, hit.node);
       if (!use || use.kind === 'from_pretrained') return;
-      ctx.report(hit.node, { data: { replacement, module, original: `${lib}.${cls}` } });
+      const data = { replacement, module, original: `${lib}.${cls}` };
+      ctx.report(hit.node, onXla && stockTrainerOnXla(ctx) ? { severity: 'info', message: onXla, data } : { data });
     },
   };
 }
+
+const TRAINER_TUTORIAL = 'Neuron documents the stock Trainer on Trainium for data-parallel fine-tuning ("Hugging Face BERT MRPC task finetuning using Hugging Face Trainer API")';
 
 const trainer = replaceClass({
   id: 'NRN801',
@@ -82,9 +94,11 @@ const trainer = replaceClass({
   lib: 'transformers',
   cls: 'Trainer',
   replacement: 'NeuronTrainer',
+  severity: { xla: 'warning', native: 'off' },
   title: '`transformers.Trainer` on Trainium',
-  message: 'The stock `transformers.Trainer` is not supported on Trainium by Optimum Neuron. Use `NeuronTrainer` (from `optimum.neuron`) with `NeuronTrainingArguments`; note it does not evaluate (drop `eval_dataset`, `compute_metrics`) and launch with `torchrun`.',
-  why: '`NeuronTrainer` is the Trainium replacement and is not a subclass of `transformers.Trainer`. Its `__init__` takes only `model, args, data_collator, train_dataset, eval_dataset, processing_class, callbacks, optimizers, optimizer_cls_and_kwargs, tokenizer`; evaluation raises, and only `adamw_torch` / `sgd` optimizers are built.',
+  message: 'The stock `transformers.Trainer` trains on Trainium only as plain PyTorch/XLA data parallelism: no tensor or pipeline parallelism, ZeRO-1 or Neuron model implementations, so large models do not fit. Optimum Neuron\'s `NeuronTrainer` (with `NeuronTrainingArguments`) is the supported path; note it does not evaluate (drop `eval_dataset`, `compute_metrics`) and launch with `torchrun`.',
+  why: `${TRAINER_TUTORIAL}, and points to Optimum Neuron "for the best coverage and support". \`NeuronTrainer\` is that replacement and is not a subclass of \`transformers.Trainer\`. Its \`__init__\` takes only \`model, args, data_collator, train_dataset, eval_dataset, processing_class, callbacks, optimizers, optimizer_cls_and_kwargs, tokenizer\`; evaluation raises, and only \`adamw_torch\` / \`sgd\` optimizers are built.`,
+  onXla: 'The stock `transformers.Trainer` on PyTorch/XLA is Neuron\'s documented data-parallel fine-tuning path. For larger models (tensor/pipeline parallelism, ZeRO-1) Optimum Neuron\'s `NeuronTrainer` is the supported path.',
   fix: '`from optimum.neuron import NeuronTrainer, NeuronTrainingArguments`; drop `eval_dataset`, `compute_metrics`, `model_init`, `preprocess_logits_for_metrics`; `torchrun --nproc_per_node <cores> train.py`.',
   docs: QUICKSTART,
   fixable: true,
@@ -97,8 +111,10 @@ const trainingArguments = replaceClass({
   lib: 'transformers',
   cls: 'TrainingArguments',
   replacement: 'NeuronTrainingArguments',
+  severity: { xla: 'warning', native: 'off' },
   title: '`transformers.TrainingArguments` instead of `NeuronTrainingArguments`',
-  message: 'Use `NeuronTrainingArguments` (from `optimum.neuron`) on Trainium: it adds `tensor_parallel_size`, `pipeline_parallel_size`, `zero_1` and friends, and has no `fp16`, `deepspeed`, `fsdp`, `torch_compile` or `tf32` fields (passing them raises TypeError).',
+  message: 'With `NeuronTrainer` use `NeuronTrainingArguments` (from `optimum.neuron`): it adds `tensor_parallel_size`, `pipeline_parallel_size`, `zero_1` and friends, and has no `fp16`, `deepspeed`, `fsdp`, `torch_compile` or `tf32` fields (passing them raises TypeError).',
+  onXla: 'The stock `TrainingArguments` go with the stock Trainer on PyTorch/XLA (Neuron\'s data-parallel fine-tuning tutorial). With Optimum Neuron\'s `NeuronTrainer`, use `NeuronTrainingArguments` (tensor/pipeline parallelism, ZeRO-1).',
   why: '`NeuronTrainingArguments` is a standalone dataclass (not a `TrainingArguments` subclass). Its `trn_config` is passed to Neuron models; `do_eval=True` raises "Evaluation is not supported yet."',
   fix: '`NeuronTrainingArguments(output_dir=..., bf16=True, tensor_parallel_size=8, zero_1=True, gradient_checkpointing=True, per_device_train_batch_size=1, gradient_accumulation_steps=8, ...)`.',
   docs: QUICKSTART,
@@ -253,6 +269,14 @@ function isTrainerClass(q: string | null): boolean {
 
 const EVAL_ARGS = ['do_eval', 'eval_strategy', 'evaluation_strategy'];
 
+/**
+ * NeuronTrainer's limits (no evaluation, no resume) concern code that is or will be ported to it: not a stock
+ * Hugging Face trainer in a file that runs it on PyTorch/XLA on purpose (see `stockTrainerOnXla`).
+ */
+function stockPathOnXla(ctx: RuleContext, qname: string | null): boolean {
+  return !isFrom(qname, 'optimum.neuron', /^Neuron/) && stockTrainerOnXla(ctx);
+}
+
 /** `do_eval` / `do_predict` when `node` runs only under `if …do_eval:` (or `…do_predict`), else null. */
 function evalFlagAround(node: Node): string | null {
   for (const cond of guardingConditions(node, { ternaries: false, throughClasses: true })) {
@@ -283,8 +307,9 @@ const evaluation: Rule = {
       const call = ctx.sem.callOf(hit.node);
       const recv = call?.method === hit.word && call.receiver ? ctx.sem.dottedName(call.receiver) : null;
       if (!call || !recv) return;
-      const built = ctx.sem.assignmentsOf(recv, call.node).some((r) => r.type === 'call' && isTrainerClass(ctx.sem.call(r).qname));
+      const built = ctx.sem.assignmentsOf(recv, call.node).find((r) => r.type === 'call' && isTrainerClass(ctx.sem.call(r).qname));
       if (!built) return;
+      if (stockPathOnXla(ctx, ctx.sem.call(built).qname)) return;
       const flag = evalFlagAround(call.node);
       ctx.report(call.func, {
         message: flag
@@ -302,6 +327,7 @@ const evaluation: Rule = {
     if (!call) return;
     if (hit.word === 'eval_dataset' || hit.word === 'compute_metrics') {
       if (!isTrainerClass(call.qname) || value.type === 'none') return;
+      if (stockPathOnXla(ctx, call.qname)) return;
       // `eval_dataset=ds["validation"] if training_args.do_eval else None`: None once do_eval is gone.
       const flag = value.type === 'conditional_expression' ? /\b(do_eval|do_predict)\b/.exec(value.namedChildren[1]?.text ?? '')?.[1] : undefined;
       const metrics = hit.word === 'compute_metrics' ? '`compute_metrics` serves evaluation only, which NeuronTrainer does not do, and `NeuronTrainer.__init__` has no such parameter (TypeError). Remove it and compute metrics on the saved checkpoints separately.' : undefined;
@@ -309,6 +335,7 @@ const evaluation: Rule = {
       return;
     }
     if (!argsClass(call.qname)) return;
+    if (stockPathOnXla(ctx, call.qname)) return;
     const argsMessage = `\`${kw.text}\` turns on evaluation, which \`NeuronTrainingArguments\` rejects ("Evaluation is not supported yet."). Remove it and evaluate checkpoints separately.`;
     if (hit.word === 'do_eval') {
       if (truthy(ctx.sem, value) === 'true') ctx.report(kw, { message: argsMessage, data: { remove: true } });
@@ -341,7 +368,9 @@ const resume: Rule = {
     const call = ctx.sem.argumentOf(value)?.call;
     if (call?.method !== 'train' || !call.receiver) return;
     const recv = ctx.sem.dottedName(call.receiver);
-    if (!recv || !ctx.sem.assignmentsOf(recv, call.node).some((r) => r.type === 'call' && isTrainerClass(ctx.sem.call(r).qname))) return;
+    const built = recv ? ctx.sem.assignmentsOf(recv, call.node).find((r) => r.type === 'call' && isTrainerClass(ctx.sem.call(r).qname)) : undefined;
+    // The stock trainer run on PyTorch/XLA on purpose resumes as it does anywhere.
+    if (!built || stockPathOnXla(ctx, ctx.sem.call(built).qname)) return;
     // A name is None/False only if every assignment says so (constValue drops the assignments it cannot read).
     const name = value.type === 'identifier' || value.type === 'attribute' ? ctx.sem.dottedName(value) : null;
     const rhs = name ? ctx.sem.assignmentsOf(name, value) : [];

@@ -28,9 +28,29 @@ describe('optimum-neuron', () => {
       assert.deepEqual(at(f), [[3, 17], [5, 5], [6, 18]]);
       const sub = await findingsOf('NRN801', 'from transformers import Trainer\nclass Trainer(Trainer):\n    pass\nt = Trainer(model=m)\n');
       assert.deepEqual(at(sub), [[2, 15]]);
-      assert.equal(f[0].severity, 'error');
+      // The stock Trainer does train on Trainium (plain PyTorch/XLA data parallelism): a warning, not an error.
+      assert.equal(f[0].severity, 'warning');
       assert.equal(f[0].fixable, true);
       assert.deepEqual(f[1].data, { replacement: 'NeuronTrainer', module: 'optimum.neuron', original: 'transformers.Trainer' });
+    });
+    it("is info where the file runs the stock Trainer on PyTorch/XLA on purpose (Neuron's Trainer API tutorial), and NeuronTrainer's limits do not apply there", async () => {
+      const src = `
+        import torch_xla.core.xla_model as xm
+        from transformers import Trainer, TrainingArguments
+        args = TrainingArguments(output_dir="out", do_eval=True, eval_strategy="epoch")
+        trainer = Trainer(model=model, args=args, train_dataset=train_ds, eval_dataset=eval_ds, compute_metrics=cm)
+        trainer.train(resume_from_checkpoint=True)
+        print(trainer.evaluate())
+      `;
+      const f = [...(await findingsOf('NRN801', src)), ...(await findingsOf('NRN802', src))];
+      assert.deepEqual(f.map((x) => [x.rule, x.severity]), [['NRN801', 'info'], ['NRN802', 'info']]);
+      assert.match(f[0].message, /documented data-parallel fine-tuning path/);
+      assert.deepEqual(await findingsOf('NRN808', src), []);
+      assert.deepEqual(await findingsOf('NRN824', src), []);
+      // Once Optimum Neuron is in the file, the port is under way: NeuronTrainer's limits apply again.
+      const mixed = src.replace('from transformers import Trainer, TrainingArguments', 'from transformers import Trainer, TrainingArguments\n        from optimum.neuron import NeuronTrainer');
+      assert.equal((await findingsOf('NRN801', mixed))[0].severity, 'warning');
+      assert.ok((await findingsOf('NRN808', mixed)).length > 0);
     });
     it('never fires on NeuronTrainer aliased as Trainer, a user class, imports, strings or native', async () => {
       const code = `
