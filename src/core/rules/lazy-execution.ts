@@ -4,6 +4,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Rule, RuleContext } from './api';
 import type { CallInfo } from '../semantic/semantic';
 import { RA_DOCS, findAll, isEnvWrite, someNode, isTensorish, localFunctionsCalledIn, same, stringOf, unparen, usesXla } from './util/ra';
+import { perText } from '../text';
 
 const SYNC_CALL = /^torch_xla\.(?:sync|core\.xla_model\.(?:mark_step|optimizer_step)|step)$/;
 const DEVICE_LOADER = /^torch_xla\.distributed\.parallel_loader\.(?:MpDeviceLoader|ParallelLoader)$/;
@@ -33,17 +34,32 @@ function iteratesDeviceLoader(ctx: RuleContext, loop: Node): boolean {
       const c = ctx.sem.call(e);
       if (c.qname && DEVICE_LOADER.test(c.qname)) return true;
       if (c.method === 'per_device_loader') return true;
-      if (c.receiver && c.method) return check(c.receiver, depth + 1);
-      return c.args.length > 0 && check(c.args[0], depth + 1); // enumerate(loader), tqdm(loader)
+      if (c.receiver && c.method && !c.qname) return check(c.receiver, depth + 1);
+      return c.args.length > 0 && check(c.args[0], depth + 1); // enumerate(loader), tqdm(loader), itertools.islice(loader, n)
     }
     if (e.type === 'identifier' || e.type === 'attribute') {
       const key = ctx.sem.dottedName(e);
       if (!key) return false;
-      return ctx.sem.assignmentsOf(key, e).some((r) => check(r, depth + 1));
+      // `loader = itertools.islice(loader, n)`: the `loader` inside is the one from before.
+      const rhs = ctx.sem.assignmentsOf(key, e).filter((r) => !(r.startIndex <= e.startIndex && e.endIndex <= r.endIndex));
+      if (!rhs.length) return e.type === 'identifier' && isParameter(ctx, e) && mentionsDeviceLoader(ctx.text);
+      return rhs.some((r) => check(r, depth + 1));
     }
     return false;
   };
   return check(right, 0);
+}
+
+const mentionsDeviceLoader = perText((t) => /\b(?:MpDeviceLoader|ParallelLoader|parallel_loader)\b/.test(t));
+
+/**
+ * `loader` is a parameter of the function around it. In a file that builds device loaders, a loader handed to
+ * the training function is most likely one (pytorch/xla's examples pass `pl.MpDeviceLoader` to `train_loop_fn`).
+ */
+function isParameter(ctx: RuleContext, id: Node): boolean {
+  const fn = ctx.sem.scopeOf(id);
+  const params = fn?.childForFieldName('parameters');
+  return !!params && someNode(params, (n) => n.type === 'identifier' && n.text === id.text);
 }
 
 const LOADER_NAME = /loader$|^loader|dataloader|^batches$/i;

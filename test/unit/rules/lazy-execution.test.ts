@@ -3,6 +3,23 @@ import { at, findingsOf } from '../helpers';
 
 describe('lazy-execution', () => {
   describe('NRN301 training loop without a mark-step', () => {
+    it('trusts a loader parameter in a file that builds device loaders (pytorch/xla train_resnet examples), not elsewhere', async () => {
+      const loop = (imports: string) => `
+        import itertools
+        import torch_xla
+        import torch_xla.core.xla_model as xm
+        ${imports}
+        def train_loop_fn(model, optimizer, loss_fn, loader):
+            loader = itertools.islice(loader, 100)
+            for step, (data, target) in enumerate(loader):
+                optimizer.zero_grad()
+                loss = loss_fn(model(data), target)
+                loss.backward()
+                optimizer.step()
+      `;
+      assert.deepEqual(await findingsOf('NRN301', loop('import torch_xla.distributed.parallel_loader as pl')), []);
+      assert.equal((await findingsOf('NRN301', loop('import torch'))).length, 1);
+    });
     it('fires at the first backward of an XLA training loop that never syncs', async () => {
       const f = await findingsOf('NRN301', `
         import torch
