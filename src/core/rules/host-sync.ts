@@ -14,9 +14,17 @@ import { RA_DOCS, alreadyOnHost, fromGeneration, inPeriodicBlock, isForeignArray
  */
 const placesOnDevice = perText((text) => /\.\s*(?:to|cuda)\s*\(|device|xla|mark_step|\bsync\s*\(/.test(text));
 
+/**
+ * Inference compiled with `torch_neuronx.trace` and no torch_xla: the traced model takes and returns CPU
+ * tensors, there is no lazy graph to cut, and host copies of its results cost what they cost on the CPU.
+ */
+function tracedInferenceOnly(ctx: RuleContext): boolean {
+  return ctx.sem.imports_('torch_neuronx') && !ctx.sem.imports_('torch_xla') && /\btrace\s*\(/.test(ctx.text);
+}
+
 /** Runs once per training/eval step, on a device, and not only every N steps. */
 function inDeviceStep(ctx: RuleContext, node: Node): boolean {
-  return placesOnDevice(ctx.text) && ctx.sem.inHotLoop(node) && !inPeriodicBlock(ctx, node);
+  return placesOnDevice(ctx.text) && !tracedInferenceOnly(ctx) && ctx.sem.inHotLoop(node) && !inPeriodicBlock(ctx, node);
 }
 
 const itemInLoop: Rule = {
@@ -141,7 +149,8 @@ const cpuInLoop: Rule = {
     if (hit.word === 'to') {
       if (!isTensorish(ctx, call.receiver!)) return; // model.to("cpu") is rare in a loop, but keep it precise
     } else if (call.args.length || call.kwargs.size) return;
-    ctx.report({ start: ctx.sem.rangeOf(hit.node).start, end: ctx.sem.rangeOf(call.node).end });
+    const message = hit.word === 'to' ? `\`.to${call.node.text.slice(call.func.endIndex - call.node.startIndex)}\` in the step loop forces the lazy XLA graph to run and copies the tensor to the host every iteration. Keep it on the device, or gather every N steps after \`torch_xla.sync()\` (or in \`xm.add_step_closure\`).` : undefined;
+    ctx.report({ start: ctx.sem.rangeOf(hit.node).start, end: ctx.sem.rangeOf(call.node).end }, message ? { message } : undefined);
   },
 };
 

@@ -285,6 +285,28 @@ describe('host-sync', () => {
     it('fires on .cpu() and .to("cpu") of tensors', async () => {
       const f = await findingsOf('NRN353', loop('a = out.detach().cpu()\n        b = loss.to("cpu")'));
       assert.deepEqual(at(f), [[8, 22], [9, 14]]);
+      assert.match(f[0].message, /^`\.cpu\(\)` in the step loop/);
+      assert.match(f[1].message, /^`\.to\("cpu"\)` in the step loop/, 'the message names the call written');
+    });
+    it('does not fire in inference compiled with torch_neuronx.trace (CPU tensors in and out, no lazy graph)', async () => {
+      const code = `
+        import torch
+        import torch_neuronx
+        def evaluate(model, loader):
+            device = "cpu"
+            with torch.no_grad():
+                for idx, (x, y) in enumerate(loader):
+                    x = x.to(device)
+                    if idx == 0:
+                        model = torch_neuronx.trace(model, x)
+                    pred = model(x).argmax(1).cpu()
+                    acc = (pred == y).float().mean().item()
+      `;
+      assert.deepEqual(await findingsOf('NRN353', code), []);
+      assert.deepEqual(await findingsOf('NRN351', code), []);
+      // with torch_xla in the file, the lazy graph is back
+      const xla = await findingsOf('NRN353', code.replace('import torch_neuronx', 'import torch_neuronx\n        import torch_xla'));
+      assert.ok(xla.some((x) => /^`\.cpu\(\)`/.test(x.message)));
     });
     it('follows a "cpu" string through a name, and a call split across lines', async () => {
       const f = await findingsOf('NRN353', loop('host = "cpu"\n        b = loss.to(host)\n        c = loss.to(\n            device=host)'));
