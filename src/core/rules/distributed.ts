@@ -261,6 +261,7 @@ const dataParallel: Rule = {
   },
 };
 
+const NEW_HEAD = /For(?:Sequence|Token|Multiple|Question|Image|Audio|Object|Semantic|Instance|Universal|Video|ZeroShot|Depth|Keypoint|Mask|Ctc|CTC|XVector)\w*\.from_pretrained$/;
 const RANK_NAME = /(?:^|_)(?:rank|ordinal)(?:$|_)|^local_rank$/i;
 const RANK_CALL = /^(?:torch\.distributed\.get_rank|torch_xla\.runtime\.(?:global_ordinal|local_ordinal)|torch_xla\.core\.xla_model\.(?:get_ordinal|get_local_ordinal))$/;
 const rankSeed: Rule = {
@@ -292,7 +293,10 @@ const rankSeed: Rule = {
     const after = fileCalls(ctx, call.node).some((c) => {
       if (c.node.startIndex <= call.node.endIndex) return false;
       const q = c.qname ?? '';
-      return /^torch\.nn\.(?!functional|utils|parallel|init)/.test(q) || q.endsWith('.from_pretrained') || q.endsWith('.from_config');
+      if (/^torch\.nn\.(?!functional|utils|parallel|init)/.test(q) || q.endsWith('.from_config')) return true;
+      // Pretrained weights are the same on every rank (diffusers' UNet, a causal LM); only a task head the
+      // checkpoint lacks (`…ForSequenceClassification`, `num_labels=`) is initialised from the seed.
+      return q.endsWith('.from_pretrained') && (NEW_HEAD.test(q) || c.kwargs.has('num_labels'));
     });
     if (!after) return;
     ctx.report(arg, { data: { variable: assignedName(ctx, call.node) } });

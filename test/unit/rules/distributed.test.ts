@@ -240,5 +240,19 @@ describe('distributed', () => {
       assert.deepEqual(f, []);
       assert.deepEqual(await findingsOf('NRN258', 'import torch\ntorch.manual_seed(rank)\nm = torch.nn.Linear(2, 2)\n', 'native'), []);
     });
+    it('counts from_pretrained only when it initialises a new task head (sd_training_neuron.py seeds noise per rank)', async () => {
+      const code = (load: string) => `
+        import torch
+        import torch_xla.runtime as xr
+        from diffusers import UNet2DConditionModel
+        from transformers import AutoModelForSequenceClassification, AutoModelForCausalLM
+        torch.manual_seed(9999 + xr.global_ordinal())
+        model = ${load}
+      `;
+      assert.deepEqual(await findingsOf('NRN258', code('UNet2DConditionModel.from_pretrained("sd", subfolder="unet")')), []);
+      assert.deepEqual(await findingsOf('NRN258', code('AutoModelForCausalLM.from_pretrained("gpt2")')), []);
+      assert.equal((await findingsOf('NRN258', code('AutoModelForSequenceClassification.from_pretrained("bert-base-cased")'))).length, 1);
+      assert.equal((await findingsOf('NRN258', code('AutoModelForCausalLM.from_pretrained("gpt2", num_labels=3)'))).length, 1);
+    });
   });
 });
