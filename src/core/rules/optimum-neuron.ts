@@ -533,13 +533,16 @@ const PIPELINE_TASKS = new Set([
   'text-generation', 'image-classification', 'image-segmentation', 'object-detection', 'automatic-speech-recognition', 'audio-classification',
 ]);
 
+/** Task aliases transformers accepts and optimum-neuron's pipeline does not (it checks its own task keys). */
+const TASK_ALIASES: Record<string, string> = { 'sentiment-analysis': 'text-classification', ner: 'token-classification' };
+
 const pipeline: Rule = {
   id: 'NRN816',
   name: 'hf-pipeline',
   category: 'optimum-neuron',
   severity: XLA_ONLY,
   title: '`transformers.pipeline` instead of `optimum.neuron.pipeline`',
-  message: 'Use `optimum.neuron.pipeline(task, model=id, export=True, input_shapes={"batch_size": 1, "sequence_length": 64})`: Neuron models are compiled ahead of time with static shapes (`device=0` would mean CUDA).',
+  message: 'Use `optimum.neuron.pipeline(task, model=id, export=True, input_shapes={"batch_size": 1, "sequence_length": 128})`: Neuron models are compiled ahead of time with static shapes.',
   why: 'The stock pipeline runs the eager model on a CUDA/CPU device. Optimum Neuron pipelines export (compile) the model for fixed input shapes, or take a `NeuronModelFor*` instance.',
   fix: '`from optimum.neuron import pipeline`; `pipeline(task, model=id, export=True, input_shapes={...}, compiler_args={...})`.',
   docs: `${OPTN}guides/pipelines`,
@@ -553,9 +556,12 @@ const pipeline: Rule = {
     if (!call || !isFrom(call.qname, 'transformers', 'pipeline') || isShadowed(ctx, call.func.text.split('.')[0]) || importStatementOf(hit.node)) return;
     const task = stringsOf(ctx.sem, call.args[0] ?? call.kwargs.get('task'))[0]?.value;
     const unsupported = task !== undefined && !PIPELINE_TASKS.has(task);
+    const alias = task ? TASK_ALIASES[task] : undefined;
     const message = unsupported
       ? `The task "${task}" is not supported by the optimum-neuron pipeline (ValueError); export a \`NeuronModelFor*\` model directly, or run this pipeline elsewhere.`
-      : undefined;
+      : `Use \`optimum.neuron.pipeline(${alias ? `"${alias}"` : 'task'}, model=id, export=True, input_shapes={"batch_size": 1, "sequence_length": 128})\`: Neuron models are compiled ahead of time with static shapes${
+          alias ? `, and optimum-neuron knows the task only as "${alias}" (its pipeline raises ValueError for the alias "${task}")` : ''
+        }${call.kwargs.has('device') ? ' (`device=0` would mean CUDA)' : ''}.`;
     ctx.report(hit.node, { message, data: { replacement: 'pipeline', module: 'optimum.neuron', export: true, ...(task ? { task } : {}), supported: !unsupported } });
   },
 };

@@ -391,6 +391,18 @@ describe('optimum-neuron', () => {
       assert.deepEqual(at(f), [[2, 7], [3, 6]]);
       assert.equal(f[0].data?.task, 'text-classification');
       assert.match(f[1].message, /not supported/);
+      assert.match(f[0].message, /`device=0` would mean CUDA/);
+    });
+    it('names the canonical task for transformers aliases, and mentions device=0 only when it is there (HF course notebooks)', async () => {
+      const f = await findingsOf('NRN816', `
+        from transformers import pipeline
+        a = pipeline("sentiment-analysis")
+        b = pipeline("ner", grouped_entities=True)
+      `);
+      assert.match(f[0].message, /pipeline\("text-classification"/);
+      assert.match(f[0].message, /raises ValueError for the alias "sentiment-analysis"/);
+      assert.match(f[1].message, /"token-classification"/);
+      assert.ok(f.every((x) => !/device=0/.test(x.message)));
     });
     it('does not fire on optimum.neuron.pipeline or sklearn pipelines', async () => {
       const f = await findingsOf('NRN816', `

@@ -196,6 +196,8 @@ function parserDataclass(node: Node | null, data: Finding['data']): FixPlan | nu
 
 const PIPELINE_TEXT_TASKS = new Set(['feature-extraction', 'fill-mask', 'question-answering', 'text-classification', 'sentiment-analysis', 'token-classification', 'ner', 'text-generation']);
 const PIPELINE_OTHER_TASKS = new Set(['image-classification', 'image-segmentation', 'object-detection', 'automatic-speech-recognition']);
+/** transformers accepts these aliases; optimum-neuron's `pipeline` checks the task against its own keys only (ValueError). */
+const TASK_ALIASES: Record<string, string> = { 'sentiment-analysis': 'text-classification', ner: 'token-classification' };
 
 export const hfPipeline: Fixer = {
   name: 'hf-pipeline',
@@ -223,12 +225,19 @@ export const hfPipeline: Fixer = {
     for (const id of cx.sem.identifiersIn(local)) {
       const c = cx.sem.callOf(id);
       if (!c || c.func.id !== id.id || c.node.id === call.id) continue;
-      const t = cx.str(c.args[0] ?? c.kwargs.get('task'));
-      if (!t || !PIPELINE_TEXT_TASKS.has(t)) return { skip: `another \`${local}(…)\` call (line ${id.startPosition.row + 1}) cannot move to optimum.neuron` };
+      const tn = c.args[0] ?? c.kwargs.get('task');
+      const t = cx.str(tn);
+      if (!t || !PIPELINE_TEXT_TASKS.has(t) || (TASK_ALIASES[t] && tn?.type !== 'string')) return { skip: `another \`${local}(…)\` call (line ${id.startPosition.row + 1}) cannot move to optimum.neuron` };
     }
+    if (TASK_ALIASES[task] && taskNode?.type !== 'string') return { skip: `the task "${task}" must be written "${TASK_ALIASES[task]}" for optimum.neuron` };
     const stmt = cx.statementOf(call);
     if (!stmt || !cx.startsLine(stmt)) return { skip: 'the call shares its line with another statement' };
     const edits: OffsetEdit[] = [];
+    // The alias becomes the task name optimum-neuron knows (the other calls of `pipeline` get their own fix).
+    if (TASK_ALIASES[task] && taskNode) {
+      const quote = taskNode.text.startsWith("'") ? "'" : '"';
+      edits.push({ start: taskNode.startIndex, end: taskNode.endIndex, text: `${quote}${TASK_ALIASES[task]}${quote}` });
+    }
     const argList = call.childForFieldName('arguments')!;
     const gone = ['device', 'device_map'].map((k) => info.kwargNodes.get(k)).filter((n): n is Node => !!n);
     if (gone.length) edits.push(...cx.removeListItems(gone, argList.namedChildren.filter((n) => n.type !== 'comment')));
