@@ -81,7 +81,7 @@ export async function applyFixesCommand(args: CliArgs, io: Io, results: FileResu
         path: s.path,
         changed: s.changed,
         applied: s.applied,
-        skipped: s.skipped.map((k) => ({ rule: k.rule, line: k.line + 1, reason: k.reason })),
+        skipped: s.skipped.map((k) => ({ rule: k.rule, line: k.line + 1, ...(k.cell !== undefined ? { cell: k.cell } : {}), reason: k.reason })),
         remaining: s.remaining.map((f) => ({ rule: f.rule, severity: f.severity, line: f.range.start.line + 1, cell: f.cell ?? null })),
         ...(s.note ? { note: s.note } : {}),
       })),
@@ -104,7 +104,7 @@ export async function applyFixesCommand(args: CliArgs, io: Io, results: FileResu
         fixes += s.applied.length;
         say(`${args.fix ? 'fixed' : 'would fix'} ${s.path}: ${s.applied.length} fix${s.applied.length === 1 ? '' : 'es'} (${counts(s.applied)})\n`);
       }
-      for (const k of s.skipped) say(`  ${s.path}:${k.line + 1}: ${k.rule} not fixed: ${k.reason}\n`);
+      for (const k of s.skipped) say(`  ${s.path}${k.cell !== undefined ? `[cell ${k.cell}]` : ''}:${k.line + 1}: ${k.rule} not fixed: ${k.reason}\n`);
     }
     say(`neuron-lens: ${args.fix ? 'applied' : 'would apply'} ${fixes} fix${fixes === 1 ? '' : 'es'} in ${fixedFiles} file${fixedFiles === 1 ? '' : 's'}; ${errorsLeft} error-severity finding${errorsLeft === 1 ? '' : 's'} ${args.fix ? 'remain' : 'would remain'}\n`);
   }

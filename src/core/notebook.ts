@@ -9,9 +9,16 @@ export interface NotebookProgram {
   cells: { index: number; startLine: number; lineCount: number }[];
 }
 
-/** Masks `%magic`, `%%cell magic`, `!shell` and `?help` lines so the Python grammar sees comments. */
+/** Cell magics whose body is Python run by the kernel (timed, captured, profiled): the body is analysed. */
+const PYTHON_CELL_MAGIC = /^%%(?:time|timeit|capture|prun|memit)\b/;
+
+/**
+ * Masks `%magic`, `!shell` and `?help` lines so the Python grammar sees comments, and whole cells under a cell
+ * magic (`%%bash`, `%%writefile`, …) except those that run their body as Python (`%%time`, `%%capture`, …).
+ */
 function maskMagics(source: string): string {
-  if (/^%%/.test(source.trimStart())) return source.replace(/[^\n]/g, (c, i: number) => (i === 0 ? '#' : ' '));
+  const head = source.trimStart();
+  if (/^%%/.test(head) && !PYTHON_CELL_MAGIC.test(head)) return source.replace(/[^\n]/g, (c, i: number) => (i === 0 ? '#' : ' '));
   return source.replace(/^([ \t]*)([%!?][^\n]*)$/gm, (_m, ws: string, rest: string) => ws + '#' + ' '.repeat(rest.length - 1));
 }
 

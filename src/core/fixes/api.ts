@@ -60,7 +60,10 @@ export interface FixOptions {
 export interface SkippedFix {
   rule: string;
   reason: string;
+  /** 0-based line; in a notebook, the line in `cell`. */
   line: number;
+  /** Notebook cell index (among all cells) the line is in. */
+  cell?: number;
 }
 
 export interface FixResult {

@@ -43,6 +43,21 @@ export function fixNotebook(engine: FixEngine, json: string, analyze: AnalyzeFn,
   const masked = code.map((c) => buildNotebookProgram([c]).text);
   const program = masked.join(SENTINEL + '\n');
   const result = fixAll(engine, program, analyze, options);
+  // Skipped fixes name lines of the joined program (the last pass's text): give them their cell and line there.
+  const starts: number[] = [];
+  let row = 0;
+  for (const part of result.text.split(SENTINEL + '\n')) {
+    starts.push(row);
+    row += part.split('\n').length; // the part's lines, plus the boundary line after it
+  }
+  for (const k of result.skipped) {
+    let i = starts.length - 1;
+    while (i > 0 && starts[i] > k.line) i--;
+    if (i < code.length) {
+      k.cell = code[i].index;
+      k.line -= starts[i];
+    }
+  }
   if (result.text === program) return { json, result, cells: [] };
   const parts = result.text.split(SENTINEL + '\n');
   if (parts.length !== code.length) {

@@ -25,6 +25,22 @@ describe('notebooks', () => {
     ]);
   });
 
+  it('analyses the body of %%time / %%capture cells, not of %%bash or %%writefile cells', async () => {
+    const a = await analyzer();
+    const cells = [
+      { index: 0, source: 'import torch\n' },
+      { index: 1, source: '%%time\ny = torch.zeros(1).cuda()\n' },
+      { index: 2, source: '%%capture out\nz = torch.ones(1).cuda()\n' },
+      { index: 3, source: '%%bash\npython -c "import torch; torch.zeros(1).cuda()"\n' },
+      { index: 4, source: '%%writefile train.py\nmodel.cuda()\n' },
+    ];
+    const r = a.analyzeNotebook(cells, { target: 'xla' });
+    assert.deepEqual(r.findings.map((f) => [f.rule, f.cell, f.range.start.line]), [
+      ['NRN101', 1, 1],
+      ['NRN101', 2, 1],
+    ]);
+  });
+
   it('rejects files that are not notebooks with a readable message', () => {
     assert.throws(() => parseIpynb('{"cells": ['), /not a valid notebook/);
     assert.throws(() => parseIpynb('{"nbformat": 4}'), /no "cells" list/);

@@ -346,6 +346,18 @@ describe('fix engine: notebooks', () => {
     assert.deepEqual(doc.cells[2].source, ['model = nn.Linear(2, 2).to(torch_xla.device())\n', 'torch_xla.sync()']);
     assert.equal(fixNotebook(fe, r.json, analyze).json, r.json, 'idempotent');
   });
+  it('reports fixes it skips by cell and line in that cell', async () => {
+    const { a, fe } = await getTools();
+    const json = nb([
+      { t: 'code', s: ['from transformers import pipeline'] },
+      { t: 'markdown', s: ['Summaries'] },
+      { t: 'code', s: ['text = "long"\n', 's = pipeline("summarization")'] },
+    ]);
+    const analyze = (t: string, target?: 'xla' | 'native') => a.analyzeText(t, { target: target ?? 'xla' });
+    const r = fixNotebook(fe, json, analyze);
+    const k = r.result.skipped.find((x) => x.rule === 'NRN816');
+    assert.deepEqual(k && [k.cell, k.line], [2, 1]);
+  });
 });
 
 describe('fix engine: notebook cells in the editor', () => {

@@ -227,7 +227,7 @@ export const hfPipeline: Fixer = {
       if (!c || c.func.id !== id.id || c.node.id === call.id) continue;
       const tn = c.args[0] ?? c.kwargs.get('task');
       const t = cx.str(tn);
-      if (!t || !PIPELINE_TEXT_TASKS.has(t) || (TASK_ALIASES[t] && tn?.type !== 'string')) return { skip: `another \`${local}(…)\` call (line ${id.startPosition.row + 1}) cannot move to optimum.neuron` };
+      if (!t || !PIPELINE_TEXT_TASKS.has(t) || (TASK_ALIASES[t] && tn?.type !== 'string')) return { skip: `another \`${local}(…)\` call (${t ? `task "${t}"` : 'a task that is not a literal'}) cannot move to optimum.neuron, and they share the import` };
     }
     if (TASK_ALIASES[task] && taskNode?.type !== 'string') return { skip: `the task "${task}" must be written "${TASK_ALIASES[task]}" for optimum.neuron` };
     const stmt = cx.statementOf(call);
