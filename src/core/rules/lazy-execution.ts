@@ -18,7 +18,24 @@ function regionSyncs(ctx: RuleContext, region: Node): boolean {
   const syncs = (r: Node) =>
     callsIn(ctx, r).some((c) => (c.qname && SYNC_CALL.test(c.qname)) || c.method === 'mark_step' || (c.qname === null && c.method === 'sync' && c.receiver?.text === 'torch_xla'));
   if (syncs(region)) return true;
-  return localFunctionsCalledIn(ctx, region).some((fn) => syncs(fn));
+  if (localFunctionsCalledIn(ctx, region).some((fn) => syncs(fn))) return true;
+  return callsInheritedMethod(ctx, region);
+}
+
+/**
+ * `self.run_optimizer()` in a method of a class whose base comes from another file (pytorch/xla's
+ * `TrainResNetXLAAMP(TrainResNetBase)`): the method is defined there and may well sync. Unknown is not missing.
+ */
+function callsInheritedMethod(ctx: RuleContext, region: Node): boolean {
+  let cls: Node | null = region.parent;
+  while (cls && cls.type !== 'class_definition') cls = cls.parent;
+  const bases = cls?.childForFieldName('superclasses');
+  const imported = (b: Node) => {
+    const q = ctx.sem.qualifiedName(b);
+    return !!q && !q.startsWith('torch');
+  };
+  if (!bases || !bases.namedChildren.some(imported)) return false;
+  return callsIn(ctx, region).some((c) => c.receiver?.text === 'self' && !!c.method && !ctx.sem.definesMethod(c.method));
 }
 
 /** The loop iterates a device loader (which marks a step per batch). */

@@ -3,6 +3,23 @@ import { at, findingsOf } from '../helpers';
 
 describe('lazy-execution', () => {
   describe('NRN301 training loop without a mark-step', () => {
+    it('does not guess about a method inherited from a class in another file (pytorch/xla train_resnet_amp.py)', async () => {
+      const code = (base: string) => `
+        import torch
+        import torch_xla
+        from train_resnet_base import TrainResNetBase
+        class Trainer(${base}):
+            def train_loop_fn(self, loader, epoch):
+                for step, (data, target) in enumerate(loader):
+                    self.optimizer.zero_grad()
+                    loss = self.loss_fn(self.model(data), target)
+                    loss.backward()
+                    self.run_optimizer()
+      `;
+      assert.deepEqual(await findingsOf('NRN301', code('TrainResNetBase')), []);
+      // a torch base class has no run_optimizer: the loop still never syncs
+      assert.equal((await findingsOf('NRN301', code('torch.nn.Module'))).length, 1);
+    });
     it('trusts a loader parameter in a file that builds device loaders (pytorch/xla train_resnet examples), not elsewhere', async () => {
       const loop = (imports: string) => `
         import itertools
