@@ -7,7 +7,7 @@ import { DOCS } from './util/docs';
 import { perText, perTextKey } from '../text';
 import { calledAcrossLinesAt, isMethodCallText, methodCallAt } from './util/nodes';
 import { deviceSinkOf, isCudaDeviceString, isDeviceSlot, outerValue, templateExpr } from './util/device';
-import { RA_DOCS, chainOf, guardedByCudaCheck, isEnvWrite, qnameAt, stringOf } from './util/ra';
+import { RA_DOCS, chainOf, fileCalls, guardedByCudaCheck, isEnvWrite, qnameAt, stringOf } from './util/ra';
 
 const CPU_BUILD = 'Neuron PyTorch wheels are CPU builds, so CUDA placement fails with "Torch not compiled with CUDA enabled".';
 
@@ -440,6 +440,9 @@ const loadWithoutMapLocation: Rule = {
     // map_location is the second parameter of both.
     if (call.kwargs.has('map_location') || call.args.length >= 2) return;
     if (call.qname === 'torch.load' && !loadsCheckpoint(ctx.text, call)) return;
+    // `torch.save(net.state_dict(), PATH)` earlier in the same program: once ported, it saves what it loads.
+    const path = call.args[0] ?? call.kwargs.get('f');
+    if (path && /\bsave\s*\(/.test(ctx.text) && fileCalls(ctx, call.node).some((c) => c.qname === 'torch.save' && c.node.endIndex <= call.node.startIndex && (c.args[1] ?? c.kwargs.get('f'))?.text === path.text)) return;
     const guarded = guardedByCudaCheck(ctx, call.node);
     ctx.report(call.func, {
       message: guarded ? `\`${call.func.text}(...)\` without \`map_location\` sits behind a CUDA check, so it never runs on Neuron; the CPU branch needs \`map_location="cpu"\`.` : undefined,

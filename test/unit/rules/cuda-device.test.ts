@@ -396,6 +396,17 @@ describe('cuda-device', () => {
       assert.match(f[3].message, /behind a CUDA check/);
       assert.ok(f.every((x) => x.fixable));
     });
+    it('does not fire when the program saved the checkpoint itself earlier (PyTorch CIFAR-10 tutorial)', async () => {
+      const f = await findingsOf('NRN108', `
+        import torch
+        device = torch.device("cuda:0" if torch.cuda.is_available() else "cpu")
+        PATH = "./cifar_net.pth"
+        torch.save(net.state_dict(), PATH)
+        net.load_state_dict(torch.load(PATH))
+        other = torch.load("pretrained.pth")
+      `);
+      assert.deepEqual(at(f), [[6, 9]]);
+    });
     it('does not fire with map_location (keyword or second argument), splats, on data (not checkpoints), in files without CUDA, or on other loads', async () => {
       const f = await findingsOf('NRN108', `
         import torch, json, pickle
