@@ -275,9 +275,11 @@ describe('host-sync', () => {
             ids = host.tolist()
             again = out.argmax(-1)
             more = again.tolist()
+            logits = model(x.cpu().to(device))
+            ids2 = logits.tolist()
       `;
-      // \`again\` is still on the device
-      assert.deepEqual(at(await findingsOf('NRN352', code)), [[11, 18]]);
+      // \`again\` is still on the device, and so are logits computed from a copy moved back
+      assert.deepEqual(at(await findingsOf('NRN352', code)), [[11, 18], [13, 19]]);
     });
   });
 

@@ -641,18 +641,23 @@ function lastBinding(ctx: RuleContext, name: string, use: Node): Node | null {
  * in the last binding of the name it reads (`host = out.to("cpu")` … `host.tolist()`: the copy was there).
  */
 export function alreadyOnHost(ctx: RuleContext, expr: Node, depth = 0): boolean {
-  const copied = (x: Node) =>
-    someNode(x, (n) => {
-      if (n.type !== 'call') return false;
-      const c = ctx.sem.call(n);
-      if (c.method === 'cpu' || c.method === 'numpy' || c.method === 'item' || c.method === 'tolist') return true;
-      return c.method === 'to' && !!c.args[0] && ctx.sem.possibleStrings(c.args[0]).some((s) => s.value === 'cpu');
-    });
-  if (copied(expr)) return true;
+  const isCopy = (n: Node) => {
+    if (n.type !== 'call') return false;
+    const c = ctx.sem.call(n);
+    if (c.method === 'cpu' || c.method === 'numpy' || c.method === 'item' || c.method === 'tolist') return true;
+    return c.method === 'to' && !!c.args[0] && ctx.sem.possibleStrings(c.args[0]).some((s) => s.value === 'cpu');
+  };
+  if (someNode(expr, isCopy)) return true;
   const e = valueRoot(expr);
   const last = e.type === 'identifier' ? lastBinding(ctx, e.text, expr) : null;
   if (!last) return false;
-  if (copied(last)) return true;
+  // Along the value's own chain only (`out.argmax(-1).to("cpu").float()`): `model(x.cpu().to(device))` is not a copy.
+  for (let n: Node | null = unparen(last); n; ) {
+    if (isCopy(n)) return true;
+    if (n.type === 'subscript' || n.type === 'attribute') n = unparen(n.namedChildren[0]);
+    else if (n.type === 'call' && n.childForFieldName('function')?.type === 'attribute') n = unparen(n.childForFieldName('function')!.namedChildren[0]);
+    else n = null;
+  }
   // `output = decoder(output)` after the copy: a function of a host tensor computes on the host.
   const v = unparen(last);
   const first = v.type === 'call' && v.childForFieldName('function')?.type === 'identifier' ? ctx.sem.call(v).args[0] : undefined;
