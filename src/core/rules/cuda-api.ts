@@ -144,8 +144,10 @@ function branchesChooseDevice(cond: Node): boolean {
   // The governed code without the condition (and nested ones), `torch.cuda.*` housekeeping calls, and
   // strings that are messages rather than device names ("WARNING: You have a CUDA device…").
   const cut: [number, number][] = [[cond.startIndex, cond.endIndex]];
-  for (const n of findAll(stmt, (k) => k.type === 'string' || k.type === 'if_statement' || k.type === 'elif_clause' || k.type === 'while_statement')) {
-    if (n.type !== 'string') {
+  for (const n of findAll(stmt, (k) => k.type === 'string' || k.type === 'comment' || k.type === 'if_statement' || k.type === 'elif_clause' || k.type === 'while_statement')) {
+    // Comments explain (`world_size = 1  # default to device 0`), they choose nothing (ultralytics trainer).
+    if (n.type === 'comment') cut.push([n.startIndex, n.endIndex]);
+    else if (n.type !== 'string') {
       // Nested conditions test, they do not choose (`if not args.cuda: print("WARNING…")`).
       const c = n.childForFieldName('condition');
       if (c) cut.push([c.startIndex, c.endIndex]);
@@ -227,6 +229,8 @@ const isAvailable: Rule = {
     if (!call || call.qname !== 'torch.cuda.is_available') return;
     const how = choosesDevice(ctx, call.node);
     if (!how) return;
+    // `if device_type == "cuda": assert torch.cuda.is_available()`: the assertion guards the CUDA branch only.
+    if (how === 'assert' && guardedByCudaCheck(ctx, call.node)) return;
     const instead = ctx.target === 'native' ? '`torch.accelerator.is_available()` (or `torch.accelerator.current_accelerator()`)' : '`torch_xla.device()`';
     const message =
       how === 'assert'

@@ -3,7 +3,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Rule, RuleContext } from './api';
 import type { CallInfo } from '../semantic/semantic';
-import { RA_DOCS, assignedName, fileCalls, fileHasCall, guardedByCudaCheck, someNode, stringOf, unparen, usesXla } from './util/ra';
+import { RA_DOCS, assignedName, fileCalls, fileHasCall, guardedByCudaCheck, same, someNode, stringOf, unparen, usesXla } from './util/ra';
 import { outerValue } from './util/device';
 
 const PG_CALLS = new Set(['torch.distributed.init_process_group', 'torch.distributed.new_group', 'torch.distributed.distributed_c10d.init_process_group']);
@@ -56,6 +56,11 @@ const nccl: Rule = {
     if (!call) return;
     const native = ctx.target === 'native';
     const data = { replacement: native ? 'neuron' : 'xla', import: native ? null : 'torch_xla.distributed.xla_backend' };
+    // `backend="nccl" if dist.is_nccl_available() else "gloo"` (ultralytics): without NCCL the other backend is used.
+    if (str.parent?.type === 'conditional_expression' && same(str.parent.namedChildren[0], str) && /\bis_nccl_available\s*\(/.test(str.parent.namedChildren[1]?.text ?? '')) {
+      ctx.report(str, { severity: 'info', message: `"nccl" is chosen only when \`is_nccl_available()\`, which is False on Neuron, so the other backend is used. For Neuron use the ${native ? '`neuron`' : '`xla`'} backend.`, data });
+      return;
+    }
     if (guardedByCudaCheck(ctx, call.node)) {
       // yolov5: `if device.type != "cpu" and torch.cuda.device_count() > 1: dist.init_process_group(backend="nccl")`.
       ctx.report(str, { severity: 'info', message: `This NCCL process group sits behind a CUDA check, so it never starts on Neuron, and the run has no process group. Initialize one with the ${native ? '`neuron`' : '`xla`'} backend where Neuron runs.`, data });

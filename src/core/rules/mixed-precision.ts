@@ -140,6 +140,9 @@ const fp16Training: Rule = {
       const call = ctx.sem.callOf(hit.node);
       if (call && call.method === 'half' && call.receiver && !call.qname && call.args.length === 0) {
         if (ctx.sem.isUserObject(call.receiver) || !fileTrains(ctx, hit.node)) return;
+        // `deepcopy(ema).half()` into a checkpoint (ultralytics): a smaller copy to save, not the model that trains.
+        const r = call.receiver.type === 'call' ? ctx.sem.call(call.receiver) : null;
+        if (r && (r.qname === 'copy.deepcopy' || r.func.text === 'deepcopy')) return;
         ctx.report({ start: ctx.sem.rangeOf(hit.node).start, end: ctx.sem.rangeOf(call.node).end }, { data: { replacement: 'bfloat16' } });
         return;
       }

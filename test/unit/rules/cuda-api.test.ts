@@ -3,6 +3,28 @@ import { at, findingsOf } from '../helpers';
 
 describe('cuda-api', () => {
   describe('NRN151 torch.cuda runtime APIs', () => {
+    it('reads device-string guards (device.startswith("cuda:"), device_type == "cuda") as CUDA checks', async () => {
+      const f = await findingsOf('NRN151', `
+        import torch
+        def init_device(device="xla"):
+            if device.startswith("cuda:"):
+                torch.cuda.set_device(device)
+      `);
+      assert.deepEqual(f.map((x) => x.severity), ['info']);
+      // an assertion that CUDA exists, inside the CUDA branch, is not a device choice that fails on Neuron
+      const g = await findingsOf('NRN152', `
+        import torch
+        def init_device(device="xla"):
+            device_type, *_ = device.split(":", maxsplit=1)
+            if device_type == "cuda":
+                assert torch.cuda.is_available()
+            if torch.cuda.is_available():  # i.e. device=None
+                world_size = 1  # default to device 0
+            else:
+                world_size = 0
+      `);
+      assert.deepEqual(g, [], 'comments in a branch choose nothing');
+    });
     it('finds cuda.<api> across a line break and names imported from torch.cuda (the text gate keeps them)', async () => {
       const f = await findingsOf('NRN151', 'import torch\nx = (torch.cuda\n     .synchronize())\nfrom torch.cuda import init as cuda_init\ncuda_init()\nimport torch.cuda as tc\ntc.temperature()\nevent = threading.Event()\n');
       assert.deepEqual(at(f), [[2, 6], [5, 1], [7, 1]]);

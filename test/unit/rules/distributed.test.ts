@@ -3,6 +3,14 @@ import { at, findingsOf } from '../helpers';
 
 describe('distributed', () => {
   describe('NRN251 NCCL backend', () => {
+    it('is info when NCCL is chosen only if is_nccl_available() (ultralytics trainer)', async () => {
+      const [f] = await findingsOf('NRN251', `
+        import torch.distributed as dist
+        dist.init_process_group(backend="nccl" if dist.is_nccl_available() else "gloo", rank=rank, world_size=ws)
+      `);
+      assert.equal(f.severity, 'info');
+      assert.match(f.message, /is_nccl_available\(\)/);
+    });
     it('fires at the backend string, directly, positionally and through a variable', async () => {
       const f = await findingsOf('NRN251', `
         import torch.distributed as dist

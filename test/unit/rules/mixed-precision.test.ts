@@ -94,6 +94,18 @@ describe('mixed-precision', () => {
   });
 
   describe('NRN203 fp16 training', () => {
+    it('does not fire on a deep copy halved for a checkpoint (ultralytics EMA)', async () => {
+      const f = await findingsOf('NRN203', `
+        import torch
+        from copy import deepcopy
+        for x, y in loader:
+            torch.nn.functional.mse_loss(model(x), y).backward()
+            opt.step()
+        torch.save({"ema": deepcopy(ema).half(), "model": model.half()}, "last.pt")
+      `);
+      // the model itself halved still counts
+      assert.deepEqual(at(f), [[6, 57]]);
+    });
     it('fires on .half() and float16 casts in a training script', async () => {
       const f = await findingsOf('NRN203', `
         import torch

@@ -736,7 +736,7 @@ export function* guardingConditions(node: Node, o: { ternaries?: boolean; throug
 }
 
 /** What only holds with CUDA: the availability APIs, `.is_cuda`, a "cuda" string compared with a device, `torch.version.cuda`. */
-const CUDA_ONLY = /\bcuda\s*\.\s*(?:is_available|device_count|is_initialized|current_device)\s*\(|\.is_cuda\b|["']cuda(?::\d+)?["']|\bversion\s*\.\s*cuda\b/;
+const CUDA_ONLY = /\bcuda\s*\.\s*(?:is_available|device_count|is_initialized|current_device)\s*\(|\.is_cuda\b|["']cuda(?::\d*)?["']|\bversion\s*\.\s*cuda\b/;
 
 /**
  * A condition that holds only with CUDA: a positive test (`torch.cuda.is_available()`, `device.type == "cuda"`,
