@@ -338,6 +338,29 @@ describe('host-sync', () => {
   });
 
   describe('loader data never moved to the device is host data', () => {
+    it('follows a comprehension variable to the loader data it iterates, per function (torchvision detection engine)', async () => {
+      const code = `
+        import torch
+        def train_one_epoch(model, optimizer, data_loader, device):
+            for images, targets in data_loader:
+                images = list(image.to(device) for image in images)
+                targets = [{k: v.to(device) for k, v in t.items()} for t in targets]
+                loss = sum(model(images, targets).values())
+                loss.backward()
+                optimizer.step()
+        @torch.inference_mode()
+        def evaluate(model, data_loader, device):
+            res = {}
+            for images, targets in data_loader:
+                images = list(img.to(device) for img in images)
+                outputs = model(images)
+                res.update({t["image_id"].item(): o for t, o in zip(targets, outputs)})
+                scores = [o["scores"].mean().item() for o in outputs]
+            return res
+      `;
+      // targets are only moved in the other function; the outputs are the model's, on the device
+      assert.deepEqual(at(await findingsOf('NRN351', code)), [[16, 38]]);
+    });
     const src = (extra = '') => `
       import torch
       ${extra}

@@ -398,10 +398,17 @@ function hostLoaderValue(ctx: RuleContext, expr: Node, depth: number): boolean {
   }
   const e = unparen(expr);
   switch (e.type) {
-    case 'identifier':
-      // Never rebound: no assignment, and no line with the name left of an `=` (tuple targets such as
-      // `x, y = x.to(device), y.to(device)` are not in the assignment index).
-      return ctx.sem.assignmentsOf(e.text, e).length === 0 && !rebound(ctx.text, e.text) && isLoaderBatch(ctx, e);
+    case 'identifier': {
+      // `t` in `{t["image_id"].item(): o for t, o in zip(targets, outputs)}`: the element of what it iterates.
+      const source = comprehensionSource(e);
+      if (source) return hostLoaderValue(ctx, source, depth + 1);
+      // Never rebound: no assignment, and no line with the name left of an `=` in its function (tuple targets such
+      // as `x, y = x.to(device), y.to(device)` are not in the assignment index; another function's `targets = …`
+      // is another variable).
+      const scope = ctx.sem.scopeOf(e);
+      const region = scope ? ctx.text.slice(scope.startIndex, scope.endIndex) : ctx.text;
+      return ctx.sem.assignmentsOf(e.text, e).length === 0 && !rebound(region, e.text) && isLoaderBatch(ctx, e);
+    }
     case 'subscript':
       return hostLoaderValue(ctx, e.childForFieldName('value') ?? e, depth + 1);
     case 'call': {
@@ -418,6 +425,33 @@ function hostLoaderValue(ctx: RuleContext, expr: Node, depth: number): boolean {
     default:
       return false;
   }
+}
+
+const COMPREHENSIONS = new Set(['list_comprehension', 'dictionary_comprehension', 'set_comprehension', 'generator_expression']);
+/**
+ * The iterable a comprehension variable is drawn from: `targets` for `t` in `… for t in targets` or in
+ * `… for t, o in zip(targets, outputs)`; null when `id` is not a comprehension variable.
+ */
+function comprehensionSource(id: Node): Node | null {
+  for (let p = id.parent; p && p.type !== 'function_definition' && p.type !== 'module'; p = p.parent) {
+    if (!COMPREHENSIONS.has(p.type)) continue;
+    for (const clause of p.namedChildren) {
+      if (clause.type !== 'for_in_clause') continue;
+      const left = clause.childForFieldName('left');
+      const right = clause.childForFieldName('right');
+      if (!left || !right) continue;
+      if (left.type === 'identifier') {
+        if (left.text === id.text) return right;
+        continue;
+      }
+      const i = left.namedChildren.findIndex((k) => k.type === 'identifier' && k.text === id.text);
+      if (i < 0) continue;
+      const r = unparen(right);
+      const zipped = r.type === 'call' && r.childForFieldName('function')?.text === 'zip' ? r.childForFieldName('arguments')?.namedChildren[i] : null;
+      return zipped ?? null;
+    }
+  }
+  return null;
 }
 
 /** `x` in `for x, y in train_loader:` (a batch drawn from a DataLoader). */
