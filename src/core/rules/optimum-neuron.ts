@@ -63,7 +63,7 @@ function classUse(ctx: RuleContext, node: Node): Use | null {
  * Neuron), as Neuron's "BERT MRPC finetuning using Hugging Face Trainer API" tutorial does: that path works
  * for data-parallel fine-tuning, and NeuronTrainer's limits (no evaluation, no resume) do not apply to it.
  */
-export function stockTrainerOnXla(ctx: RuleContext): boolean {
+function stockTrainerOnXla(ctx: RuleContext): boolean {
   return ctx.sem.imports_('torch_xla') && !ctx.sem.imports_('optimum.neuron');
 }
 
@@ -454,7 +454,7 @@ const trlUnsupported: Rule = {
         ? GRPO_MESSAGE
         : hit.word === 'ORPOTrainer'
           ? undefined
-          : `Optimum Neuron has no Neuron version of TRL's \`${hit.word}\` (0.4.x exports \`NeuronTrainer\` and \`NeuronSFTTrainer\`; later releases add \`NeuronGRPOTrainer\`), and the stock TRL trainer does not train on Trainium. Use supervised fine-tuning with \`NeuronSFTTrainer\`, or GRPO with \`NeuronGRPOTrainer\`, or run this method elsewhere.`;
+          : `Optimum Neuron has no Neuron version of TRL's \`${hit.word}\` (0.4.x exports \`NeuronTrainer\` and \`NeuronSFTTrainer\`; later releases add \`NeuronGRPOTrainer\`), so the stock TRL trainer is not supported on Trainium by Optimum Neuron. Use supervised fine-tuning with \`NeuronSFTTrainer\`, or GRPO with \`NeuronGRPOTrainer\`, or run this method elsewhere.`;
     ctx.report(hit.node, message ? { message } : undefined);
   },
 };
