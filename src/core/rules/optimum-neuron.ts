@@ -534,7 +534,7 @@ const PIPELINE_TASKS = new Set([
 ]);
 
 /** Task aliases transformers accepts and optimum-neuron's pipeline does not (it checks its own task keys). */
-const TASK_ALIASES: Record<string, string> = { 'sentiment-analysis': 'text-classification', ner: 'token-classification' };
+export const TASK_ALIASES: Record<string, string> = { 'sentiment-analysis': 'text-classification', ner: 'token-classification' };
 
 const pipeline: Rule = {
   id: 'NRN816',

@@ -782,10 +782,10 @@ export class SemanticModel implements Semantic {
     // inner loop the step loop, and this one (`for epoch …`) runs once per epoch.
     const direct = (matches: Iterable<[number, number]>) => [...matches].filter(([s]) => this.directlyIn(loop, s));
     if (this.hasCodeAt(direct(trainStepMatches(this.text, loop.bodyStart, loop.end)))) kind = 'train';
-    else if (this.callsTrainStepFunction(loop)) kind = 'train';
+    else if (this.callsFunctionIn(loop, this.stepFns.trainStep)) kind = 'train';
     // `for epoch in …: train(epoch); with torch.no_grad(): sample = …`: the body calls the function that holds
     // the step loop, so this loop runs once per epoch (its no_grad block is a per-epoch sample, not a step).
-    else if (this.callsFunctionIn(loop, this.stepLoopFns!)) kind = 'other';
+    else if (this.callsFunctionIn(loop, this.stepFns.stepLoop)) kind = 'other';
     else if ((this.underNoGrad(loop) && (!this.hasInnerLoop(loop) || this.runsModel(loop))) || this.hasNoGradBlock(loop)) kind = 'eval';
     // `for batch in eval_dataloader: outputs = model(**batch)`: a model run per batch of a loader (no no_grad needed).
     else if (loop.kind === 'for' && LOADER_LOOP.test(this.text.slice(loop.start, loop.bodyStart)) && this.runsModel(loop)) kind = 'eval';
@@ -846,17 +846,15 @@ export class SemanticModel implements Semantic {
     return false;
   }
 
-  private trainStepFns?: Set<string>;
-  /** Names of same-file functions that hold a training step loop (`def train(epoch): for batch in loader: …`). */
-  private stepLoopFns?: Set<string>;
-  /** Names of same-file functions whose body runs backward/optimizer step (train_step helpers). */
-  private callsTrainStepFunction(loop: Block): boolean {
-    if (!this.trainStepFns) {
-      this.trainStepFns = new Set();
-      this.stepLoopFns = new Set();
-      // Every training step in code, then the function around it when the step is not in a loop of that
-      // function: `def train_step(batch): …backward()` runs once per step of its caller's loop, while
-      // `def train_one_epoch(loader): for batch in loader: …` holds the step loop itself.
+  private _stepFns?: { trainStep: Set<string>; stepLoop: Set<string> };
+  /**
+   * Same-file functions by where their training step is: `trainStep`, directly in the body (`def train_step(batch):
+   * …backward()` runs once per step of its caller's loop); `stepLoop`, in a loop of the function (`def
+   * train_one_epoch(loader): for batch in loader: …` holds the step loop itself).
+   */
+  private get stepFns(): { trainStep: Set<string>; stepLoop: Set<string> } {
+    if (!this._stepFns) {
+      const fns = (this._stepFns = { trainStep: new Set<string>(), stepLoop: new Set<string>() });
       for (const [start, end] of trainStepMatches(this.text, 0, this.text.length)) {
         const n = this.root.descendantForIndex(end - 1);
         if (!n || n.type === 'comment' || n.type === 'string_content' || n.type === 'string') continue;
@@ -865,12 +863,12 @@ export class SemanticModel implements Semantic {
           if (LOOP.has(b.kind) && start >= b.bodyStart) inLoop = true;
           if (b.kind !== 'def' || start < b.bodyStart) continue;
           const name = b.node.childForFieldName('name')?.text;
-          if (name) (inLoop ? this.stepLoopFns : this.trainStepFns).add(name);
+          if (name) (inLoop ? fns.stepLoop : fns.trainStep).add(name);
           break;
         }
       }
     }
-    return this.callsFunctionIn(loop, this.trainStepFns);
+    return this._stepFns;
   }
 
   private callRes = new Map<Set<string>, RegExp>();

@@ -6,6 +6,7 @@ import type { Fixer, FixOutcome, FixPlan, ImportReq, Release } from '../api';
 import type { Finding } from '../../types';
 import type { FixContext } from '../context';
 import type { OffsetEdit } from '../text';
+import { TASK_ALIASES } from '../../rules/optimum-neuron';
 
 const NO_EVAL = 'NeuronTrainer does not support evaluation';
 const ARGS_DROPS: Record<string, string> = {
@@ -196,8 +197,6 @@ function parserDataclass(node: Node | null, data: Finding['data']): FixPlan | nu
 
 const PIPELINE_TEXT_TASKS = new Set(['feature-extraction', 'fill-mask', 'question-answering', 'text-classification', 'sentiment-analysis', 'token-classification', 'ner', 'text-generation']);
 const PIPELINE_OTHER_TASKS = new Set(['image-classification', 'image-segmentation', 'object-detection', 'automatic-speech-recognition']);
-/** transformers accepts these aliases; optimum-neuron's `pipeline` checks the task against its own keys only (ValueError). */
-const TASK_ALIASES: Record<string, string> = { 'sentiment-analysis': 'text-classification', ner: 'token-classification' };
 
 export const hfPipeline: Fixer = {
   name: 'hf-pipeline',

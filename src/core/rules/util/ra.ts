@@ -575,12 +575,13 @@ export function localFunctionsCalledIn(ctx: RuleContext, region: Node): Node[] {
 export function inPeriodicBlock(ctx: RuleContext, node: Node): boolean {
   // Up to the step loop: a loop inside it (`for k, v in logs.items():` under `if step % 100 == 0:`) runs
   // only when its own guard lets it.
-  let step: Node | null | undefined; // asked only when a loop stands between the node and a guard
+  let step: Node | null | undefined; // asked only when a loop or a counter test needs it
+  const stepLoop = () => (step === undefined ? (step = ctx.sem.loopOf(node)?.node ?? null) : step);
   for (let p = node.parent; p; p = p.parent) {
     if (p.type === 'function_definition' || p.type === 'lambda') return false;
     if (p.type === 'for_statement' || p.type === 'while_statement') {
-      if (step === undefined) step = ctx.sem.loopOf(node)?.node ?? null;
-      if (!step || p.id === step.id) return false;
+      const s = stepLoop();
+      if (!s || p.id === s.id) return false;
       continue;
     }
     if (p.type !== 'if_statement' && p.type !== 'elif_clause') continue;
@@ -588,7 +589,7 @@ export function inPeriodicBlock(ctx: RuleContext, node: Node): boolean {
     const cond = p.childForFieldName('condition');
     if (!body || !cond || node.startIndex < body.startIndex || node.endIndex > body.endIndex) continue;
     if (someNode(cond, (n) => n.type === 'binary_operator' && n.childForFieldName('operator')?.text === '%' && !everyStep(ctx, n.childForFieldName('right')))) return true;
-    if (firstIterationOnly(cond, () => (step === undefined ? (step = ctx.sem.loopOf(node)?.node ?? null) : step))) return true;
+    if (firstIterationOnly(cond, stepLoop)) return true;
   }
   return false;
 }
@@ -653,14 +654,21 @@ export function fromGeneration(ctx: RuleContext, expr: Node, depth = 0): boolean
   return from.some((x) => x.type === 'identifier' && x.id !== e.id && fromGeneration(ctx, x, depth + 1));
 }
 
-/** The object a value is read from: `y` of `y[0]`, `out.sequences`, `preds.detach().cpu()`. */
-function valueRoot(x: Node): Node {
-  let e = unparen(x);
-  for (;;) {
+/** A value and what it is read from, outwards in: `preds.detach().cpu()`, `preds.detach()`, `preds`. */
+function* valueChain(x: Node): Generator<Node> {
+  for (let e = unparen(x); ; ) {
+    yield e;
     if (e.type === 'subscript' || e.type === 'attribute') e = unparen(e.namedChildren[0]);
     else if (e.type === 'call' && e.childForFieldName('function')?.type === 'attribute') e = unparen(e.childForFieldName('function')!.namedChildren[0]);
-    else return e;
+    else return;
   }
+}
+
+/** The object a value is read from: `y` of `y[0]`, `out.sequences`, `preds.detach().cpu()`. */
+function valueRoot(x: Node): Node {
+  let root = x;
+  for (const e of valueChain(x)) root = e;
+  return root;
 }
 
 /** The right-hand side of the last assignment to `name` written before `use` (textual order), if any. */
@@ -686,12 +694,7 @@ export function alreadyOnHost(ctx: RuleContext, expr: Node, depth = 0): boolean 
   const last = e.type === 'identifier' ? lastBinding(ctx, e.text, expr) : null;
   if (!last) return false;
   // Along the value's own chain only (`out.argmax(-1).to("cpu").float()`): `model(x.cpu().to(device))` is not a copy.
-  for (let n: Node | null = unparen(last); n; ) {
-    if (isCopy(n)) return true;
-    if (n.type === 'subscript' || n.type === 'attribute') n = unparen(n.namedChildren[0]);
-    else if (n.type === 'call' && n.childForFieldName('function')?.type === 'attribute') n = unparen(n.childForFieldName('function')!.namedChildren[0]);
-    else n = null;
-  }
+  for (const n of valueChain(last)) if (isCopy(n)) return true;
   // `output = decoder(output)` after the copy: a function of a host tensor computes on the host.
   const v = unparen(last);
   const first = v.type === 'call' && v.childForFieldName('function')?.type === 'identifier' ? ctx.sem.call(v).args[0] : undefined;
